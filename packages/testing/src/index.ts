@@ -1,0 +1,2 @@
+/** @zookit/testing — see README. */
+export {};
