@@ -75,7 +75,9 @@ const SEQUENCE = /^(?:\d{10}|-\d{9,10})$/;
 
 /**
  * Splits a sequential node's name or path into its prefix and counter, or returns `undefined`
- * when it does not end in a suffix {@link formatSequence} could have produced.
+ * when it does not end in a suffix {@link formatSequence} could have produced. The last 10
+ * characters are tried first (as Curator does), so a name such as `x-1000000000` parses as
+ * `x-` + 1000000000, not `x` + -1000000000.
  */
 export function parseSequence(nameOrPath: string): { prefix: string; sequence: number } | undefined {
   for (const width of [10, 11]) {

@@ -21,6 +21,7 @@ export class JuteWriter {
     return this.#pos;
   }
 
+  /** Reserves `n` bytes and returns their offset. Callers must read `this.#buf` only after calling it: it may grow. */
   #ensure(n: number): number {
     const at = this.#pos;
     if (at + n > this.#buf.length) {
@@ -36,18 +37,21 @@ export class JuteWriter {
     if (!Number.isInteger(value) || value < INT32_MIN || value > INT32_MAX) {
       throw new RangeError(`expected a 32-bit integer, got ${String(value)}`);
     }
-    this.#buf.writeInt32BE(value, this.#ensure(4));
+    const at = this.#ensure(4);
+    this.#buf.writeInt32BE(value, at);
   }
 
   writeLong(value: bigint): void {
     if (typeof value !== 'bigint') throw new TypeError(`expected a bigint, got ${typeof value}`);
     if (value < LONG_MIN || value > LONG_MAX) throw new RangeError(`expected a 64-bit integer, got ${value}`);
-    this.#buf.writeBigInt64BE(value, this.#ensure(8));
+    const at = this.#ensure(8);
+    this.#buf.writeBigInt64BE(value, at);
   }
 
   writeBool(value: boolean): void {
     if (typeof value !== 'boolean') throw new TypeError(`expected a boolean, got ${typeof value}`);
-    this.#buf[this.#ensure(1)] = value ? 1 : 0;
+    const at = this.#ensure(1);
+    this.#buf[at] = value ? 1 : 0;
   }
 
   /** Writes a length-prefixed buffer; `null` is written as length -1. */
@@ -58,7 +62,8 @@ export class JuteWriter {
     }
     if (!(value instanceof Uint8Array)) throw new TypeError(`expected a Uint8Array or null, got ${typeof value}`);
     this.writeInt(value.length);
-    this.#buf.set(value, this.#ensure(value.length));
+    const at = this.#ensure(value.length);
+    this.#buf.set(value, at);
   }
 
   /** Writes a length-prefixed UTF-8 string. */
@@ -66,7 +71,8 @@ export class JuteWriter {
     if (typeof value !== 'string') throw new TypeError(`expected a string, got ${typeof value}`);
     const len = Buffer.byteLength(value, 'utf8');
     this.writeInt(len);
-    this.#buf.write(value, this.#ensure(len), len, 'utf8');
+    const at = this.#ensure(len);
+    this.#buf.write(value, at, len, 'utf8');
   }
 
   /** Overwrites 4 bytes at `offset` (used to patch a frame's length prefix). */
