@@ -47,7 +47,10 @@ function mutate(next: () => number, input: Buffer): Buffer {
   const pick = (n: number) => Math.floor(next() * n);
   switch (pick(5)) {
     case 0: // flip bits
-      for (let i = 0, n = 1 + pick(4); i < n && b.length > 0; i++) b[pick(b.length)] ^= 1 << pick(8);
+      for (let i = 0, n = 1 + pick(4); i < n && b.length > 0; i++) {
+        const at = pick(b.length);
+        b[at] = (b[at] as number) ^ (1 << pick(8));
+      }
       return b;
     case 1: // truncate
       return b.subarray(0, pick(b.length + 1));
