@@ -1,0 +1,340 @@
+import { type ACL, type ClientInfo, JUTE_EXTRA_MAX_BUFFER, JUTE_MAX_BUFFER, OpCode, type Stat } from '@zookit/protocol';
+import { parseConnectString } from './connect-string.js';
+import type { ConnectionState, ConnectionStateEvent, ConnectionStateListener } from './connection-state.js';
+import { ConnectionLossError } from './errors.js';
+import { attempt, type OpContext } from './operations/context.js';
+import { buildCreate, createRequest } from './operations/create.js';
+import {
+  getACLRequest,
+  getAllChildrenNumberRequest,
+  getConfigRequest,
+  getEphemeralsRequest,
+  setACLRequest,
+  syncRequest,
+  whoAmIRequest,
+} from './operations/misc-ops.js';
+import {
+  multiReadRequest,
+  multiRequest,
+  type ReadOp,
+  type ReadResult,
+  type TransactionOp,
+  type TransactionResult,
+} from './operations/multi.js';
+import {
+  deleteRequest,
+  existsRequest,
+  getChildrenRequest,
+  getDataRequest,
+  setDataRequest,
+} from './operations/node-ops.js';
+import { protectedCreate } from './operations/protected-create.js';
+import { serverWatchRequest } from './operations/watch-ops.js';
+import type { AuthInfo, Logger, NewSessionPolicy } from './options.js';
+import { Session } from './session.js';
+import { Transaction } from './transaction.js';
+import type {
+  CreateOptions,
+  CreateResult,
+  Data,
+  EnsembleConfig,
+  NodeACL,
+  NodeChildren,
+  NodeData,
+  NodeStat,
+  OperationOptions,
+  PersistentWatchMode,
+  ReadOptions,
+  VersionOptions,
+  WatcherTypeName,
+} from './types.js';
+import { type PersistentWatch, persistentWatch } from './watches/persistent-watch.js';
+import { removeWatches } from './watches/remove-watches.js';
+import type { Watcher } from './watches/watch-event.js';
+
+/** Options of {@link ZooKeeperClient.connect}. */
+export interface ZooKeeperClientOptions {
+  /** Requested session timeout in ms (the server clamps it; ZooKeeper: 2–20 ticks). Default 30000. */
+  sessionTimeout?: number;
+  /** How long `connect()` waits for the first session, in ms. Default 15000. */
+  connectTimeout?: number;
+  /** Accept read-only servers (state `read-only`). Default false. */
+  canBeReadOnly?: boolean;
+  /** Credentials sent on every connection before any request. */
+  auth?: readonly AuthInfo[];
+  /** What to do after `lost`. Default `'recreate'`. */
+  onNewSession?: NewSessionPolicy;
+  /** Aborts the initial connection. */
+  signal?: AbortSignal;
+  logger?: Logger;
+  /** Largest frame sent or accepted, in bytes. Default jute.maxbuffer + 1024. */
+  maxFrameSize?: number;
+  /**
+   * Resume an existing session (its id and password, from `sessionId`/`sessionPassword` of
+   * another client) instead of creating one. If it has expired, `connect()` reports `lost`
+   * and then (policy `'recreate'`) a new session.
+   */
+  session?: { id: bigint; password: Uint8Array };
+}
+
+/**
+ * A ZooKeeper client. All operations return promises, take `{ signal }`, and are sent in call
+ * order; replies and watch events are delivered in the order the server sent them.
+ *
+ * Connection: see {@link ConnectionState}. While `suspended`, new requests wait for the next
+ * connection; requests in flight when a connection broke fail with ConnectionLoss (they may have
+ * been applied). On `lost` every waiting request fails with SessionExpired and every watch ends
+ * with a `SessionExpired` event. After `close()` every call rejects with ClientClosedError.
+ */
+export class ZooKeeperClient implements AsyncDisposable {
+  readonly #session: Session;
+  readonly #ctx: OpContext;
+  #state: ConnectionState | 'connecting' = 'connecting';
+
+  private constructor(session: Session, chroot: string | undefined) {
+    this.#session = session;
+    this.#ctx = { session, chroot };
+    session.states.on((e) => {
+      this.#state = e.state;
+    });
+  }
+
+  /**
+   * Connects to one of the servers in `connectString` (`host:port,host:port/optional/chroot`)
+   * and resolves once a session is established. Rejects with ConnectionLossError when no server
+   * answered within `connectTimeout`, and with `signal.reason` when aborted.
+   */
+  static async connect(connectString: string, options: ZooKeeperClientOptions = {}): Promise<ZooKeeperClient> {
+    const { hosts, chroot } = parseConnectString(connectString);
+    const sessionTimeout = positive('sessionTimeout', options.sessionTimeout ?? 30_000);
+    const connectTimeout = positive('connectTimeout', options.connectTimeout ?? 15_000);
+    const onNewSession = options.onNewSession ?? 'recreate';
+    if (onNewSession !== 'recreate' && onNewSession !== 'close') {
+      throw new TypeError(`onNewSession: expected 'recreate' or 'close', got ${JSON.stringify(onNewSession)}`);
+    }
+    for (const [i, a] of (options.auth ?? []).entries()) {
+      if (typeof a?.scheme !== 'string') throw new TypeError(`auth[${i}].scheme: expected a string`);
+    }
+    const session = new Session(hosts, chroot, {
+      sessionTimeout,
+      connectTimeout,
+      canBeReadOnly: options.canBeReadOnly ?? false,
+      auth: options.auth ?? [],
+      onNewSession,
+      maxFrameSize: positive('maxFrameSize', options.maxFrameSize ?? JUTE_MAX_BUFFER + JUTE_EXTRA_MAX_BUFFER),
+      logger: options.logger ?? {},
+      session: checkSession(options.session),
+    });
+    const client = new ZooKeeperClient(session, chroot);
+    const signals = [AbortSignal.timeout(connectTimeout)];
+    if (options.signal) signals.push(options.signal);
+    const signal = AbortSignal.any(signals);
+    try {
+      await session.start(signal);
+    } catch (err) {
+      await session.close();
+      if (options.signal?.aborted) throw options.signal.reason;
+      if ((err as Error)?.name === 'TimeoutError') {
+        throw new ConnectionLossError({
+          message: `ConnectionLoss: no session with ${connectString} within ${connectTimeout} ms`,
+          cause: err,
+        });
+      }
+      throw err;
+    }
+    return client;
+  }
+
+  /** The current state (`'connecting'` only before `connect()` resolves). */
+  get state(): ConnectionState | 'connecting' {
+    return this.#state;
+  }
+
+  /** The current session id (0n while a lost session is being replaced). */
+  get sessionId(): bigint {
+    return this.#session.sessionId;
+  }
+
+  /** The current session's password (16 bytes), e.g. to hand the session to another process. */
+  get sessionPassword(): Uint8Array {
+    return this.#session.sessionPassword;
+  }
+
+  /** The negotiated session timeout in ms. */
+  get sessionTimeout(): number {
+    return this.#session.sessionTimeout;
+  }
+
+  /** The highest zxid seen in a reply; sent when reconnecting so that no server takes us back in time. */
+  get lastZxid(): bigint {
+    return this.#session.lastZxid;
+  }
+
+  /** Number of watcher registrations held by this client (0 when nothing can leak). */
+  get watchCount(): number {
+    return this.#session.watches.size;
+  }
+
+  /** Number of state listeners (iterators included). */
+  get stateListenerCount(): number {
+    return this.#session.states.listenerCount;
+  }
+
+  /** Calls `listener` for every state change, in order. Returns the unsubscribe function. */
+  onStateChange(listener: ConnectionStateListener): () => void {
+    return this.#session.states.on(listener);
+  }
+
+  /** State changes from now on as an async iterable (ends after `closed`; rejects when `signal` aborts). */
+  states(options: OperationOptions = {}): AsyncIterableIterator<ConnectionStateEvent> {
+    return this.#session.states.iterate(options.signal);
+  }
+
+  /** Creates a node; returns its actual path and Stat. See {@link CreateOptions}. */
+  create(path: string, data?: Data, options: CreateOptions = {}): Promise<CreateResult> {
+    if (options.protected) return protectedCreate(this.#ctx, path, data, options);
+    return attempt(() => {
+      const spec = buildCreate(this.#ctx, path, data, options);
+      return this.#session.submit(createRequest(this.#ctx, spec, path), options.signal);
+    });
+  }
+
+  /** Deletes a node (`version` -1, the default, matches any). */
+  delete(path: string, options: VersionOptions = {}): Promise<void> {
+    return attempt(() => this.#session.submit(deleteRequest(this.#ctx, path, options.version), options.signal));
+  }
+
+  /** The node's Stat, or `null` if it does not exist; a watch then fires on its creation. */
+  exists(path: string, options: ReadOptions = {}): Promise<NodeStat> {
+    return attempt(() => this.#session.submit(existsRequest(this.#ctx, path, options.watch), options.signal));
+  }
+
+  /** The node's data and Stat; rejects with NoNodeError if it does not exist (no watch is set then). */
+  getData(path: string, options: ReadOptions = {}): Promise<NodeData> {
+    return attempt(() => this.#session.submit(getDataRequest(this.#ctx, path, options.watch), options.signal));
+  }
+
+  /** Replaces the node's data; returns the new Stat. */
+  setData(path: string, data: Data, options: VersionOptions = {}): Promise<Stat> {
+    return attempt(() => this.#session.submit(setDataRequest(this.#ctx, path, data, options.version), options.signal));
+  }
+
+  /** The node's children (names) and Stat. */
+  getChildren(path: string, options: ReadOptions = {}): Promise<NodeChildren> {
+    return attempt(() => this.#session.submit(getChildrenRequest(this.#ctx, path, options.watch), options.signal));
+  }
+
+  getACL(path: string, options: OperationOptions = {}): Promise<NodeACL> {
+    return attempt(() => this.#session.submit(getACLRequest(this.#ctx, path), options.signal));
+  }
+
+  /** Replaces the node's ACL (`version` is the expected aversion); returns the new Stat. */
+  setACL(path: string, acl: readonly ACL[], options: VersionOptions = {}): Promise<Stat> {
+    return attempt(() => this.#session.submit(setACLRequest(this.#ctx, path, acl, options.version), options.signal));
+  }
+
+  /** Waits until the connected server has caught up with the leader (as of when it got the sync). */
+  sync(path: string, options: OperationOptions = {}): Promise<void> {
+    return attempt(() => this.#session.submit(syncRequest(this.#ctx, path), options.signal));
+  }
+
+  /** This session's ephemeral nodes whose path starts with `prefix` (default all). */
+  getEphemerals(prefix = '/', options: OperationOptions = {}): Promise<string[]> {
+    return attempt(() => this.#session.submit(getEphemeralsRequest(this.#ctx, prefix), options.signal));
+  }
+
+  /** Number of descendants of `path` (not counting itself). */
+  getAllChildrenNumber(path: string, options: OperationOptions = {}): Promise<number> {
+    return attempt(() => this.#session.submit(getAllChildrenNumberRequest(this.#ctx, path), options.signal));
+  }
+
+  /** The identities of this session as the server sees them. */
+  whoAmI(options: OperationOptions = {}): Promise<ClientInfo[]> {
+    return attempt(() => this.#session.submit(whoAmIRequest(), options.signal));
+  }
+
+  /** Adds credentials to this session, now and on every reconnection. Rejects with AuthFailedError if refused. */
+  addAuth(scheme: string, credentials: string | Uint8Array): Promise<void> {
+    if (typeof scheme !== 'string' || scheme === '')
+      return Promise.reject(new TypeError('scheme: expected a non-empty string'));
+    return this.#session.addAuth({ scheme, credentials });
+  }
+
+  /** The ensemble configuration (`/zookeeper/config`, read outside the chroot). */
+  getConfig(options: OperationOptions = {}): Promise<EnsembleConfig> {
+    return attempt(() => this.#session.submit(getConfigRequest(), options.signal));
+  }
+
+  /**
+   * Applies every op or none. Resolves with each op's result; rejects with a TransactionError
+   * carrying every op's result (as the server sent them) when one failed.
+   */
+  multi(ops: readonly TransactionOp[], options: OperationOptions = {}): Promise<TransactionResult[]> {
+    return attempt(() => this.#session.submit(multiRequest(this.#ctx, ops), options.signal));
+  }
+
+  /** A builder for {@link multi}. */
+  transaction(): Transaction {
+    return new Transaction((ops, options) => this.multi(ops, options));
+  }
+
+  /** Several reads in one round trip; each read succeeds or fails alone (ZooKeeper 3.6+). */
+  multiRead(ops: readonly ReadOp[], options: OperationOptions = {}): Promise<ReadResult[]> {
+    return attempt(() => this.#session.submit(multiReadRequest(this.#ctx, ops), options.signal));
+  }
+
+  /**
+   * A persistent watch (ZooKeeper 3.6+) as an async iterable of events; see {@link PersistentWatch}.
+   * `for await (const e of zk.watch('/app', { mode: 'persistent-recursive', signal }))`.
+   */
+  watch(path: string, options: { mode?: PersistentWatchMode; signal?: AbortSignal } = {}): PersistentWatch {
+    return persistentWatch(this.#ctx, path, options.mode ?? 'persistent', options.signal);
+  }
+
+  /**
+   * Removes watches of `type` on `path`: one `watcher`, or all of this client's. Removed watchers
+   * receive DataWatchRemoved/ChildWatchRemoved/PersistentWatchRemoved. Unless `local`, the
+   * server's registration is removed too once no watcher of this client needs it. Rejects with
+   * NoWatcherError when nothing matched.
+   */
+  removeWatches(
+    path: string,
+    options: OperationOptions & { type?: WatcherTypeName; watcher?: Watcher; local?: boolean } = {},
+  ): Promise<void> {
+    return attempt(() => removeWatches(this.#ctx, path, options));
+  }
+
+  /** Whether the server holds a watch of `type` on `path` for this session (checkWatches). */
+  checkWatches(path: string, options: OperationOptions & { type?: WatcherTypeName } = {}): Promise<boolean> {
+    return attempt(() =>
+      this.#session.submit(
+        serverWatchRequest(this.#ctx, OpCode.checkWatches, path, options.type ?? 'any'),
+        options.signal,
+      ),
+    );
+  }
+
+  /** Closes the session (ephemerals are deleted at once) and the connection. Idempotent. */
+  close(): Promise<void> {
+    return this.#session.close();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+function checkSession(session: ZooKeeperClientOptions['session']): ZooKeeperClientOptions['session'] {
+  if (session === undefined) return undefined;
+  if (typeof session.id !== 'bigint' || session.id === 0n)
+    throw new TypeError('session.id: expected a non-zero bigint');
+  if (!(session.password instanceof Uint8Array)) throw new TypeError('session.password: expected a Uint8Array');
+  return session;
+}
+
+function positive(name: string, value: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new RangeError(`${name}: expected a positive number of milliseconds, got ${String(value)}`);
+  }
+  return value;
+}

@@ -1,0 +1,89 @@
+import { pathError } from '@zookit/protocol';
+
+/** One server address of a connect string. */
+export interface HostAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** A parsed connect string: the servers, in the order given, and the chroot (`undefined` for none). */
+export interface ConnectString {
+  readonly hosts: readonly HostAddress[];
+  readonly chroot: string | undefined;
+}
+
+const DEFAULT_PORT = 2181;
+
+/**
+ * Parses `host:port,host:port/optional/chroot` as ZooKeeper's ConnectStringParser does:
+ * the port defaults to 2181, IPv6 addresses go in brackets (`[::1]:2181`), and the chroot
+ * must be a valid path (`/` alone means none). Throws a `TypeError` naming what is wrong.
+ */
+export function parseConnectString(connectString: string): ConnectString {
+  if (typeof connectString !== 'string' || connectString.trim() === '') {
+    throw new TypeError(
+      `connectString: expected "host:port[,host:port...][/chroot]", got ${JSON.stringify(connectString)}`,
+    );
+  }
+  const slash = connectString.indexOf('/');
+  let chroot: string | undefined;
+  let list = connectString;
+  if (slash >= 0) {
+    const root = connectString.slice(slash);
+    list = connectString.slice(0, slash);
+    if (root !== '/') {
+      const reason = pathError(root);
+      if (reason) throw new TypeError(`connectString: invalid chroot ${JSON.stringify(root)}: ${reason}`);
+      chroot = root;
+    }
+  }
+  const hosts = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map((entry) => parseHost(entry, connectString));
+  if (hosts.length === 0) throw new TypeError(`connectString: no server in ${JSON.stringify(connectString)}`);
+  return { hosts, chroot };
+}
+
+function parseHost(entry: string, whole: string): HostAddress {
+  let host = entry;
+  let portText: string | undefined;
+  if (entry.startsWith('[')) {
+    const end = entry.indexOf(']');
+    if (end < 0) throw new TypeError(`connectString: unclosed "[" in ${JSON.stringify(whole)}`);
+    host = entry.slice(1, end);
+    const rest = entry.slice(end + 1);
+    if (rest !== '') {
+      if (!rest.startsWith(':')) throw new TypeError(`connectString: bad address ${JSON.stringify(entry)}`);
+      portText = rest.slice(1);
+    }
+  } else {
+    const colon = entry.lastIndexOf(':');
+    if (colon >= 0) {
+      host = entry.slice(0, colon);
+      portText = entry.slice(colon + 1);
+    }
+  }
+  const port = portText === undefined ? DEFAULT_PORT : Number(portText);
+  if (host === '' || !Number.isInteger(port) || port < 1 || port > 65535 || portText === '') {
+    throw new TypeError(`connectString: bad address ${JSON.stringify(entry)} in ${JSON.stringify(whole)}`);
+  }
+  return { host, port };
+}
+
+/** Prefixes a client path with the chroot. */
+export function addChroot(chroot: string | undefined, path: string): string {
+  if (chroot === undefined) return path;
+  return path === '/' ? chroot : chroot + path;
+}
+
+/**
+ * Removes the chroot from a server path. A path outside the chroot (which a server should
+ * never send) is returned unchanged rather than mangled.
+ */
+export function stripChroot(chroot: string | undefined, path: string): string {
+  if (chroot === undefined) return path;
+  if (path === chroot) return '/';
+  return path.startsWith(`${chroot}/`) ? path.slice(chroot.length) : path;
+}

@@ -1,0 +1,147 @@
+import { ErrorCode, type ErrorCodeName, errorCodeName } from '@zookit/protocol';
+
+/** Options of a {@link ZooKeeperError}. */
+export interface ZooKeeperErrorOptions {
+  /** The znode path the failed operation addressed (as the caller wrote it, without the chroot). */
+  path?: string | undefined;
+  cause?: unknown;
+  /** Overrides the default message. */
+  message?: string | undefined;
+}
+
+/**
+ * An error reported by ZooKeeper (or by the client for connection and session problems).
+ * `code` is the numeric KeeperException code, `codeName` its name (`'NoNode'`), or
+ * `'Unknown'` for a code this version does not know: a newer server's code is never a crash.
+ * Every known code has a subclass (`NoNodeError`, `SessionExpiredError`, ...) made by
+ * {@link createZooKeeperError}.
+ */
+export class ZooKeeperError extends Error {
+  override name = 'ZooKeeperError';
+  readonly code: number;
+  readonly codeName: ErrorCodeName | 'Unknown';
+  readonly path: string | undefined;
+
+  constructor(code: number, options: ZooKeeperErrorOptions = {}) {
+    const codeName = errorCodeName(code) ?? 'Unknown';
+    const what = codeName === 'Unknown' ? `unknown ZooKeeper error code ${code}` : `${codeName} (${code})`;
+    super(options.message ?? (options.path === undefined ? what : `${what} for ${options.path}`), {
+      cause: options.cause,
+    });
+    this.code = code;
+    this.codeName = codeName;
+    this.path = options.path;
+  }
+}
+
+type ErrorClass = new (options?: ZooKeeperErrorOptions) => ZooKeeperError;
+
+function defineError(codeName: Exclude<ErrorCodeName, 'Ok'>): ErrorClass {
+  const code = ErrorCode[codeName];
+  // KeeperException names without "Exception"; codes already ending in Error keep their name (MarshallingError).
+  const className = codeName.endsWith('Error') ? codeName : `${codeName}Error`;
+  const cls = class extends ZooKeeperError {
+    constructor(options?: ZooKeeperErrorOptions) {
+      super(code, options);
+      this.name = className;
+    }
+  };
+  Object.defineProperty(cls, 'name', { value: className });
+  return cls;
+}
+
+export const SystemError = defineError('SystemError');
+export const RuntimeInconsistencyError = defineError('RuntimeInconsistency');
+export const DataInconsistencyError = defineError('DataInconsistency');
+/** The connection broke before the reply arrived: the operation may or may not have been applied. */
+export const ConnectionLossError = defineError('ConnectionLoss');
+export const MarshallingError = defineError('MarshallingError');
+export const UnimplementedError = defineError('Unimplemented');
+/** The operation did not complete in time (client-side). */
+export const OperationTimeoutError = defineError('OperationTimeout');
+export const BadArgumentsError = defineError('BadArguments');
+export const UnknownSessionError = defineError('UnknownSession');
+export const NewConfigNoQuorumError = defineError('NewConfigNoQuorum');
+export const ReconfigInProgressError = defineError('ReconfigInProgress');
+export const APIError = defineError('APIError');
+export const NoNodeError = defineError('NoNode');
+export const NoAuthError = defineError('NoAuth');
+export const BadVersionError = defineError('BadVersion');
+export const NoChildrenForEphemeralsError = defineError('NoChildrenForEphemerals');
+export const NodeExistsError = defineError('NodeExists');
+export const NotEmptyError = defineError('NotEmpty');
+/** The session is gone (expired, closed, or presumed dead after a full session timeout without contact). */
+export const SessionExpiredError = defineError('SessionExpired');
+export const InvalidCallbackError = defineError('InvalidCallback');
+export const InvalidACLError = defineError('InvalidACL');
+export const AuthFailedError = defineError('AuthFailed');
+export const SessionMovedError = defineError('SessionMoved');
+export const NotReadOnlyError = defineError('NotReadOnly');
+export const EphemeralOnLocalSessionError = defineError('EphemeralOnLocalSession');
+export const NoWatcherError = defineError('NoWatcher');
+export const RequestTimeoutError = defineError('RequestTimeout');
+export const ReconfigDisabledError = defineError('ReconfigDisabled');
+export const SessionClosedRequireSaslAuthError = defineError('SessionClosedRequireSaslAuth');
+export const QuotaExceededError = defineError('QuotaExceeded');
+export const ThrottledOpError = defineError('ThrottledOp');
+
+const byCode = new Map<number, ErrorClass>(
+  [
+    SystemError,
+    RuntimeInconsistencyError,
+    DataInconsistencyError,
+    ConnectionLossError,
+    MarshallingError,
+    UnimplementedError,
+    OperationTimeoutError,
+    BadArgumentsError,
+    UnknownSessionError,
+    NewConfigNoQuorumError,
+    ReconfigInProgressError,
+    APIError,
+    NoNodeError,
+    NoAuthError,
+    BadVersionError,
+    NoChildrenForEphemeralsError,
+    NodeExistsError,
+    NotEmptyError,
+    SessionExpiredError,
+    InvalidCallbackError,
+    InvalidACLError,
+    AuthFailedError,
+    SessionMovedError,
+    NotReadOnlyError,
+    EphemeralOnLocalSessionError,
+    NoWatcherError,
+    RequestTimeoutError,
+    ReconfigDisabledError,
+    SessionClosedRequireSaslAuthError,
+    QuotaExceededError,
+    ThrottledOpError,
+  ].map((cls) => [new cls().code, cls]),
+);
+
+/**
+ * The error for a code from the server: the matching subclass, or a plain
+ * {@link ZooKeeperError} for a code this table does not know.
+ */
+export function createZooKeeperError(code: number, options?: ZooKeeperErrorOptions): ZooKeeperError {
+  const cls = byCode.get(code);
+  return cls ? new cls(options) : new ZooKeeperError(code, options);
+}
+
+const retryable = new Set<number>([
+  ErrorCode.ConnectionLoss,
+  ErrorCode.OperationTimeout,
+  ErrorCode.SessionMoved,
+  ErrorCode.ThrottledOp,
+]);
+
+/**
+ * Whether retrying the same operation may succeed: connection loss, client timeout, session
+ * moved and throttling. Not SessionExpired: a new session loses ephemerals and watches, so the
+ * caller (a recipe) must rebuild its state rather than retry blindly.
+ */
+export function isRetryable(error: unknown): boolean {
+  return error instanceof ZooKeeperError && retryable.has(error.code);
+}
