@@ -160,6 +160,11 @@ export class ZooKeeperClient implements AsyncDisposable {
     return this.#session.sessionPassword;
   }
 
+  /** `host:port` of the server this client is connected to now, `undefined` while disconnected. */
+  get connectedServer(): string | undefined {
+    return this.#session.server;
+  }
+
   /** The negotiated session timeout in ms. */
   get sessionTimeout(): number {
     return this.#session.sessionTimeout;

@@ -71,6 +71,8 @@ export class Session {
   #looping = false;
   #everConnected = false;
   #replacingLostSession = false;
+  /** Set by close(): no new requests; the loop only runs to deliver closeSession. */
+  #closeRequested = false;
   #closed = false;
   #closing: Promise<void> | undefined;
 
@@ -102,6 +104,11 @@ export class Session {
 
   get lastZxid(): bigint {
     return this.#lastZxid;
+  }
+
+  /** `host:port` of the server of the current connection, if any. */
+  get server(): string | undefined {
+    return this.#conn?.open ? `${this.#conn.host}:${this.#conn.port}` : undefined;
   }
 
   get connected(): boolean {
@@ -136,7 +143,7 @@ export class Session {
   /** Sends `request` now if connected, else when the session is next connected. */
   submit<T>(request: Request<T>, signal?: AbortSignal): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      if (this.#closed) return reject(new ClientClosedError('the client is closed'));
+      if (this.#closeRequested) return reject(new ClientClosedError('the client is closed'));
       if (signal?.aborted) return reject(signal.reason);
       const entry: Entry = {
         request,
@@ -161,7 +168,7 @@ export class Session {
 
   /** Adds credentials now (if connected) and on every reconnection. */
   addAuth(info: AuthInfo): Promise<void> {
-    if (this.#closed) return Promise.reject(new ClientClosedError('the client is closed'));
+    if (this.#closeRequested) return Promise.reject(new ClientClosedError('the client is closed'));
     this.#auths.push(info);
     if (!this.connected) return Promise.resolve();
     return new Promise((resolve, reject) => this.#sendAuth(this.#conn as Connection, { info, resolve, reject }));
@@ -174,24 +181,33 @@ export class Session {
   }
 
   async #close(): Promise<void> {
-    this.#closed = true;
-    this.#attempt?.abort(new ClientClosedError('the client is closed'));
-    clearTimeout(this.#lostTimer);
-    const conn = this.#conn;
-    if (conn?.open) {
+    this.#closeRequested = true;
+    const closedError = new ClientClosedError('the client is closed');
+    for (const entry of this.#queue.drain()) this.#finish(entry, closedError, true);
+    if (this.#sessionId !== 0n) {
+      // Deliver closeSession (the server then deletes our ephemerals at once and fires their
+      // watches), reconnecting first if need be, but only for a bounded time.
       const bound = AbortSignal.timeout(Math.round(Math.max(1000, Math.min(this.#timeout / 3, 5000))));
-      const request: Request<void> = { type: OpCode.closeSession, decode: () => undefined };
-      // Wait for the reply (the server then deletes our ephemerals and closes), but not forever.
       await new Promise<void>((resolve) => {
         const done = () => resolve();
-        const entry: Entry = { request, resolve: done, reject: done, signal: bound, onAbort: done, done: false };
+        const entry: Entry = {
+          request: { type: OpCode.closeSession, decode: () => undefined },
+          resolve: done,
+          reject: done,
+          signal: bound,
+          onAbort: done,
+          done: false,
+        };
         bound.addEventListener('abort', done, { once: true });
-        this.#write(entry);
+        if (this.connected) this.#write(entry);
+        else this.#queue.push(entry);
       });
-      conn.close(new ClientClosedError('the client is closed'));
     }
-    const err = new ClientClosedError('the client is closed');
-    for (const entry of this.#queue.drain()) this.#finish(entry, err, true);
+    this.#closed = true;
+    this.#attempt?.abort(closedError);
+    clearTimeout(this.#lostTimer);
+    this.#conn?.close(closedError);
+    for (const entry of this.#queue.drain()) this.#finish(entry, closedError, true);
     this.#endWatches('Closed');
     this.states.emit({
       state: 'closed',
@@ -251,12 +267,22 @@ export class Session {
     return this.#xid;
   }
 
-  async #run(): Promise<void> {
+  /**
+   * Connects until a session is established (or the client closes). After a connection broke,
+   * `pauseFirst` waits a short random time first, as ZooKeeper's Java client does: it spreads
+   * reconnection storms, and lets a session's new owner connection settle.
+   */
+  async #run(pauseFirst = false): Promise<void> {
     if (this.#looping) return;
     this.#looping = true;
     try {
+      if (pauseFirst) {
+        this.#attempt = new AbortController();
+        await this.#pause();
+      }
       let failures = 0;
-      while (!this.#closed && !this.#conn) {
+      // While closing, reconnect only to resume the session and deliver closeSession.
+      while (!this.#closed && !this.#conn && !(this.#closeRequested && this.#sessionId === 0n)) {
         const host = this.#hosts[this.#nextHost++ % this.#hosts.length] as HostAddress;
         this.#attempt = new AbortController();
         try {
@@ -302,9 +328,9 @@ export class Session {
     return Math.max(1000, Math.min(this.#options.connectTimeout, this.#timeout / this.#hosts.length));
   }
 
-  /** A short random pause after a full pass over the servers failed; cut short by close or loss. */
+  /** A short random pause (under 1 s and T/6); cut short by close or loss. */
   #pause(): Promise<void> {
-    const ms = Math.random() * Math.min(1000, this.#timeout / 4);
+    const ms = Math.random() * Math.min(1000, this.#timeout / 6);
     const signal = (this.#attempt as AbortController).signal;
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
@@ -399,7 +425,7 @@ export class Session {
       () => this.#lose(`no contact with any server for the session timeout (${this.#timeout} ms)`),
       Math.max(0, remaining),
     );
-    void this.#run();
+    void this.#run(true);
   }
 
   /** The session is gone (or must be presumed gone). */
@@ -414,6 +440,7 @@ export class Session {
     for (const entry of this.#queue.drain()) this.#finish(entry, err, true);
     this.#endWatches('SessionExpired');
     this.states.emit({ state: 'lost', sessionId: lostId, newSession: false, reason });
+    if (this.#closeRequested) return;
     if (this.#options.onNewSession === 'close') {
       void this.close();
       return;

@@ -5,6 +5,10 @@
  * are built on. See README.md.
  */
 
+export type { ExpireSessionOptions } from './expire-session.js';
+export { expireSession } from './expire-session.js';
+export type { FaultProxyMode, FaultProxyOptions } from './fault-proxy.js';
+export { FaultProxy } from './fault-proxy.js';
 export type { FourLetterWordOptions } from './four-letter-word.js';
 export { fourLetterWord } from './four-letter-word.js';
 export { freePorts } from './free-ports.js';

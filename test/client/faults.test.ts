@@ -1,0 +1,223 @@
+// Connection faults against real ZooKeeper: the client must report suspended/lost in time,
+// fail what is pending, and resume the same session when it can.
+import { performance } from 'node:perf_hooks';
+import { ConnectionLossError, SessionExpiredError, type WatchEvent, ZooKeeperClient } from '@zookit/client';
+import { expireSession, FaultProxy, LocalZooKeeper, waitUntil } from '@zookit/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StateRecorder } from './state-recorder.js';
+
+const T = 3000; // requested and (tickTime 500: bounds 1000..10000) negotiated session timeout
+const MARGIN = 700; // scheduling slack on a loaded 2-core machine
+
+let server: LocalZooKeeper;
+
+beforeAll(async () => {
+  server = await LocalZooKeeper.start({ tickTime: 500 });
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function viaProxy(options: Parameters<typeof ZooKeeperClient.connect>[1] = {}) {
+  const proxy = await FaultProxy.start({ target: server.connectString });
+  const zk = await ZooKeeperClient.connect(proxy.connectString, { sessionTimeout: T, ...options });
+  return { proxy, zk, recorder: new StateRecorder(zk) };
+}
+
+describe('client under connection faults', () => {
+  it('blackhole – suspended within 2/3 T, lost by T, pending requests fail, then a new session', async () => {
+    const { proxy, zk, recorder } = await viaProxy();
+    try {
+      expect(zk.sessionTimeout).toBe(T);
+      const lostId = zk.sessionId;
+      await zk.create('/bh', null, { mode: 'ephemeral' });
+      const start = performance.now();
+      proxy.blackhole();
+      const inFlight = zk.exists('/bh').catch((e) => e);
+      const suspended = await recorder.next('suspended');
+      expect(suspended.at - start).toBeLessThan((2 * T) / 3 + MARGIN);
+      expect(await inFlight).toBeInstanceOf(ConnectionLossError);
+      const queued = zk.exists('/bh').catch((e) => e);
+      const lost = await recorder.next('lost');
+      expect(lost.at - start).toBeLessThan(T + MARGIN);
+      expect(lost.at - start).toBeGreaterThanOrEqual((2 * T) / 3 - 50);
+      expect(lost.sessionId).toBe(lostId);
+      expect(await queued).toBeInstanceOf(SessionExpiredError);
+      proxy.pass();
+      const back = await recorder.next('reconnected');
+      expect(back.newSession).toBe(true);
+      expect(zk.sessionId).not.toBe(lostId);
+      expect(recorder.states).toEqual(['suspended', 'lost', 'reconnected']);
+      // The client presumed the session dead at T since it last heard from the server; the
+      // server expires it on its own clock (rounded up to a tick), so the ephemeral goes soon after.
+      await waitUntil(async () => (await zk.exists('/bh')).stat === null, {
+        timeout: T,
+        interval: 20,
+        description: 'the old session to expire on the server',
+      });
+    } finally {
+      await zk.close();
+      await proxy.stop();
+    }
+  });
+
+  it('pause (SIGSTOP) – suspended then lost in time, even though no server says so', async () => {
+    const own = await LocalZooKeeper.start({ tickTime: 500 });
+    const zk = await ZooKeeperClient.connect(own.connectString, { sessionTimeout: T, onNewSession: 'close' });
+    const recorder = new StateRecorder(zk);
+    try {
+      const start = performance.now();
+      await own.pause();
+      const pending = zk.getChildren('/').catch((e) => e);
+      const suspended = await recorder.next('suspended');
+      expect(suspended.at - start).toBeLessThan((2 * T) / 3 + MARGIN);
+      expect(await pending).toBeInstanceOf(ConnectionLossError);
+      const lost = await recorder.next('lost');
+      expect(lost.at - start).toBeLessThan(T + MARGIN);
+      await recorder.next('closed');
+      expect(recorder.states).toEqual(['suspended', 'lost', 'closed']);
+    } finally {
+      await own.resume();
+      await zk.close();
+      await own.stop();
+    }
+  });
+
+  it('restart within T – same session, ephemerals kept, watches re-registered', async () => {
+    const own = await LocalZooKeeper.start({ tickTime: 500 });
+    const zk = await ZooKeeperClient.connect(own.connectString, { sessionTimeout: 8000 });
+    const recorder = new StateRecorder(zk);
+    try {
+      const id = zk.sessionId;
+      await zk.create('/eph', null, { mode: 'ephemeral' });
+      await zk.create('/watched', 'a');
+      const seen: WatchEvent[] = [];
+      await zk.getData('/watched', { watch: (e) => seen.push(e) });
+      await own.restart();
+      const back = await recorder.next('reconnected');
+      expect(back.newSession).toBe(false);
+      expect(zk.sessionId).toBe(id);
+      expect((await zk.exists('/eph')).stat?.ephemeralOwner).toBe(id);
+      await zk.setData('/watched', 'b');
+      await zk.sync('/');
+      expect(seen).toEqual([{ type: 'NodeDataChanged', path: '/watched' }]);
+      expect(recorder.states).toEqual(['suspended', 'reconnected']);
+    } finally {
+      await zk.close();
+      await own.stop();
+    }
+  });
+
+  it('a change made while disconnected fires the watch exactly once after reconnecting', async () => {
+    const { proxy, zk, recorder } = await viaProxy({ sessionTimeout: 8000 });
+    const other = await ZooKeeperClient.connect(server.connectString);
+    try {
+      await other.create('/offline', 'a');
+      await other.create('/offline-kids');
+      const events: WatchEvent[] = [];
+      await zk.getData('/offline', { watch: (e) => events.push(e) });
+      await zk.getChildren('/offline-kids', { watch: (e) => events.push(e) });
+      await zk.exists('/offline-new', { watch: (e) => events.push(e) });
+      proxy.refuse(true);
+      proxy.closeConnections();
+      await recorder.next('suspended');
+      await other.setData('/offline', 'b');
+      await other.create('/offline-kids/k');
+      await other.create('/offline-new');
+      proxy.refuse(false);
+      await recorder.next('reconnected');
+      await zk.sync('/');
+      await other.setData('/offline', 'c');
+      await zk.sync('/');
+      expect(events.map((e) => `${e.type} ${e.path}`).sort()).toEqual([
+        'NodeChildrenChanged /offline-kids',
+        'NodeCreated /offline-new',
+        'NodeDataChanged /offline',
+      ]);
+    } finally {
+      await other.close();
+      await zk.close();
+      await proxy.stop();
+    }
+  });
+
+  it('expiry forced by another connection closing the session – lost, then a new session', async () => {
+    const zk = await ZooKeeperClient.connect(server.connectString, { sessionTimeout: T });
+    const recorder = new StateRecorder(zk);
+    try {
+      const id = zk.sessionId;
+      await zk.create('/killed', null, { mode: 'ephemeral' });
+      await expireSession(server.connectString, { id, password: zk.sessionPassword });
+      const lost = await recorder.next('lost');
+      expect(lost.sessionId).toBe(id);
+      const back = await recorder.next('reconnected');
+      expect(back.newSession).toBe(true);
+      expect(zk.sessionId).not.toBe(id);
+      expect((await zk.exists('/killed')).stat).toBeNull();
+    } finally {
+      await zk.close();
+    }
+  });
+
+  it('a lost reply after the server applied a create – ConnectionLoss, and protected create finds its node', async () => {
+    const { proxy, zk } = await viaProxy({ sessionTimeout: 8000 });
+    try {
+      await zk.create('/prot');
+      proxy.dropNextReply();
+      const plain = await zk.create('/prot/plain').catch((e) => e);
+      expect(plain).toBeInstanceOf(ConnectionLossError);
+      expect((await zk.exists('/prot/plain')).stat).not.toBeNull();
+      proxy.dropNextReply();
+      const { path } = await zk.create('/prot/lock-', null, { mode: 'ephemeral-sequential', protected: true });
+      const { children } = await zk.getChildren('/prot');
+      const mine = children.filter((c) => c.includes('lock-'));
+      expect(mine).toHaveLength(1);
+      expect(path).toBe(`/prot/${mine[0]}`);
+      expect(mine[0]).toMatch(/^_c_[0-9a-f-]{36}-lock-\d{10}$/);
+    } finally {
+      await zk.close();
+      await proxy.stop();
+    }
+  });
+
+  it('close while disconnected – reconnects to deliver closeSession, so ephemerals go at once', async () => {
+    const { proxy, zk, recorder } = await viaProxy({ sessionTimeout: 8000 });
+    const other = await ZooKeeperClient.connect(server.connectString);
+    try {
+      await zk.create('/closed-offline', null, { mode: 'ephemeral' });
+      const { watch } = await other.exists('/closed-offline', { watch: true });
+      proxy.refuse(true);
+      proxy.closeConnections();
+      await recorder.next('suspended');
+      const closing = zk.close();
+      proxy.refuse(false);
+      await closing;
+      expect(await watch).toEqual({ type: 'NodeDeleted', path: '/closed-offline' });
+      expect(recorder.states).toEqual(['suspended', 'reconnected', 'closed']);
+    } finally {
+      await other.close();
+      await proxy.stop();
+    }
+  });
+
+  it('close – idempotent, deletes ephemerals at once, later calls reject', async () => {
+    const zk = await ZooKeeperClient.connect(server.connectString);
+    const watcher = await ZooKeeperClient.connect(server.connectString);
+    try {
+      await zk.create('/closing', null, { mode: 'ephemeral' });
+      const { watch } = await watcher.exists('/closing', { watch: true });
+      const ownDelete = (await zk.exists('/closing', { watch: true })).watch;
+      const never = (await zk.exists('/never-created', { watch: true })).watch;
+      await Promise.all([zk.close(), zk.close()]);
+      expect(await watch).toEqual({ type: 'NodeDeleted', path: '/closing' });
+      // closeSession deleted the ephemeral before the session ended: our own watch saw it.
+      expect(await ownDelete).toEqual({ type: 'NodeDeleted', path: '/closing' });
+      expect(await never).toEqual({ type: 'Closed', path: '/never-created' });
+      expect(zk.watchCount).toBe(0);
+      await expect(zk.exists('/')).rejects.toThrow(/closed/);
+      expect(zk.state).toBe('closed');
+    } finally {
+      await watcher.close();
+    }
+  });
+});
