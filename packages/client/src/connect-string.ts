@@ -87,3 +87,13 @@ export function stripChroot(chroot: string | undefined, path: string): string {
   if (path === chroot) return '/';
   return path.startsWith(`${chroot}/`) ? path.slice(chroot.length) : path;
 }
+
+/** A shuffled copy (Fisher–Yates), so that clients spread over the servers of a connect string. */
+export function shuffle<T>(items: readonly T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}

@@ -145,3 +145,8 @@ const retryable = new Set<number>([
 export function isRetryable(error: unknown): boolean {
   return error instanceof ZooKeeperError && retryable.has(error.code);
 }
+
+/** Thrown for requests made after (or pending at) `close()`. */
+export class ClientClosedError extends Error {
+  override readonly name = 'ClientClosedError';
+}

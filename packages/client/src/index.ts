@@ -15,6 +15,7 @@ export {
   AuthFailedError,
   BadArgumentsError,
   BadVersionError,
+  ClientClosedError,
   ConnectionLossError,
   createZooKeeperError,
   DataInconsistencyError,
@@ -65,7 +66,6 @@ export { retryOneTime } from './retry/retry-one-time.js';
 export type { RetryPolicy } from './retry/retry-policy.js';
 export type { RetryUntilElapsedOptions } from './retry/retry-until-elapsed.js';
 export { retryUntilElapsed } from './retry/retry-until-elapsed.js';
-export { ClientClosedError } from './session.js';
 export { Transaction } from './transaction.js';
 export type {
   CreateModeName,

@@ -1,33 +1,25 @@
 import { performance } from 'node:perf_hooks';
 import {
-  AuthPacket,
   type ConnectResponse,
   encodeFrame,
-  encodeRequestFrame,
   type JuteReader,
   OpCode,
   PROTOCOL_VERSION,
   type ReplyHeader,
   RequestHeader,
-  type WatcherEvent,
-  Xid,
 } from '@zookit/protocol';
-import type { HostAddress } from './connect-string.js';
-import { stripChroot } from './connect-string.js';
+import { type HostAddress, shuffle } from './connect-string.js';
 import { Connection, type ConnectionHandler } from './connection.js';
 import { type ConnectionStateEvent, StateEmitter } from './connection-state.js';
+import { Credentials } from './credentials.js';
 import { Deque } from './deque.js';
-import { AuthFailedError, ConnectionLossError, SessionExpiredError } from './errors.js';
+import { ClientClosedError, ConnectionLossError, SessionExpiredError } from './errors.js';
 import type { AuthInfo, SessionOptions } from './options.js';
+import { probeForReadWriteServer } from './read-write-probe.js';
 import type { Request } from './request.js';
 import { resendWatches } from './watches/resend-watches.js';
-import type { WatchEventType } from './watches/watch-event.js';
-import { deliver, WatchRegistry, watchEventTypeOf } from './watches/watch-registry.js';
-
-/** Thrown for requests made after (or pending at) `close()`. */
-export class ClientClosedError extends Error {
-  override readonly name = 'ClientClosedError';
-}
+import { WatchDispatcher } from './watches/watch-dispatcher.js';
+import { WatchRegistry } from './watches/watch-registry.js';
 
 interface Entry {
   readonly request: Request<unknown>;
@@ -36,12 +28,6 @@ interface Entry {
   readonly signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
   done: boolean;
-}
-
-interface AuthWaiter {
-  readonly info: AuthInfo;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
 }
 
 /**
@@ -56,8 +42,8 @@ export class Session {
   readonly #hosts: readonly HostAddress[];
   readonly #chroot: string | undefined;
   readonly #queue = new Deque<Entry>();
-  readonly #authWaiters = new Deque<AuthWaiter>();
-  readonly #auths: AuthInfo[];
+  readonly #credentials: Credentials;
+  readonly #dispatcher: WatchDispatcher;
   #sessionId = 0n;
   #passwd: Uint8Array = Buffer.alloc(16);
   #timeout: number;
@@ -68,6 +54,7 @@ export class Session {
   #conn: Connection | undefined;
   #attempt: AbortController | undefined;
   #lostTimer: NodeJS.Timeout | undefined;
+  #stopProbe: (() => void) | undefined;
   #looping = false;
   #everConnected = false;
   #replacingLostSession = false;
@@ -81,7 +68,8 @@ export class Session {
     this.#chroot = chroot;
     this.#options = options;
     this.#timeout = options.sessionTimeout;
-    this.#auths = [...options.auth];
+    this.#credentials = new Credentials(options.auth, options.logger);
+    this.#dispatcher = new WatchDispatcher(this.watches, chroot, options.logger);
     if (options.session) {
       this.#sessionId = options.session.id;
       this.#passwd = Buffer.from(options.session.password);
@@ -169,9 +157,7 @@ export class Session {
   /** Adds credentials now (if connected) and on every reconnection. */
   addAuth(info: AuthInfo): Promise<void> {
     if (this.#closeRequested) return Promise.reject(new ClientClosedError('the client is closed'));
-    this.#auths.push(info);
-    if (!this.connected) return Promise.resolve();
-    return new Promise((resolve, reject) => this.#sendAuth(this.#conn as Connection, { info, resolve, reject }));
+    return this.#credentials.add(info, this.connected ? this.#conn : undefined);
   }
 
   /** Sends closeSession (bounded wait), fails what is pending, ends watches, emits `closed`. Idempotent. */
@@ -208,7 +194,7 @@ export class Session {
     clearTimeout(this.#lostTimer);
     this.#conn?.close(closedError);
     for (const entry of this.#queue.drain()) this.#finish(entry, closedError, true);
-    this.#endWatches('Closed');
+    this.#dispatcher.endAll('Closed');
     this.states.emit({
       state: 'closed',
       sessionId: this.#sessionId,
@@ -351,7 +337,7 @@ export class Session {
     this.#conn = connection;
     clearTimeout(this.#lostTimer);
     connection.start(this.#handlerFor(connection), response.timeOut);
-    for (const info of this.#auths) this.#sendAuth(connection, undefined, info);
+    this.#credentials.sendAll(connection);
     if (resumed) {
       resendWatches(connection, this.watches, this.#lastZxid, (err) => {
         if (err !== 0) this.#options.logger.warn?.('the server refused to re-register watches', { err });
@@ -362,62 +348,33 @@ export class Session {
     const event: ConnectionStateEvent = { state, sessionId: this.#sessionId, newSession: this.#replacingLostSession };
     this.#everConnected = true;
     this.#replacingLostSession = false;
+    if (response.readOnly && this.#hosts.length > 1) {
+      const current = { host: connection.host, port: connection.port };
+      this.#stopProbe = probeForReadWriteServer(this.#hosts, current, (host) => {
+        // Move to the read-write server: the next attempt starts there.
+        this.#nextHost = this.#hosts.indexOf(host);
+        connection.close(new Error(`moving to read-write server ${host.host}:${host.port}`));
+      });
+    }
     this.states.emit(event);
-  }
-
-  #sendAuth(connection: Connection, waiter: AuthWaiter | undefined, info = waiter?.info): void {
-    if (!info) return;
-    const auth = typeof info.credentials === 'string' ? Buffer.from(info.credentials, 'utf8') : info.credentials;
-    const frame = encodeRequestFrame({ xid: Xid.AUTH, type: OpCode.auth }, AuthPacket, {
-      type: 0,
-      scheme: info.scheme,
-      auth,
-    });
-    this.#authWaiters.push(waiter ?? { info, resolve: () => {}, reject: () => {} });
-    connection.send(frame);
   }
 
   #handlerFor(connection: Connection): ConnectionHandler {
     return {
-      onNotification: (event) => this.#onNotification(event),
-      onAuthReply: (err) => {
-        const waiter = this.#authWaiters.shift();
-        if (!waiter) return;
-        if (err === 0) return waiter.resolve();
-        // The server closes the connection after a failed auth; forget these credentials so the
-        // reconnection does not fail the same way forever.
-        const i = this.#auths.indexOf(waiter.info);
-        if (i >= 0) this.#auths.splice(i, 1);
-        this.#options.logger.warn?.('authentication failed', { scheme: waiter.info.scheme });
-        waiter.reject(
-          new AuthFailedError({ message: `AuthFailed: the server refused ${waiter.info.scheme} credentials` }),
-        );
-      },
+      onNotification: (event) => this.#dispatcher.onServerEvent(event),
+      onAuthReply: (err) => this.#credentials.onReply(err),
       onClose: (error) => this.#onClose(connection, error),
     };
-  }
-
-  #onNotification(event: WatcherEvent): void {
-    const type = watchEventTypeOf(event.type);
-    if (!type) {
-      this.#options.logger.warn?.('ignored a watch event of unknown type', { type: event.type, path: event.path });
-      return;
-    }
-    const watchers = this.watches.materialize(type, event.path);
-    if (watchers.length === 0) return;
-    const path = stripChroot(this.#chroot, event.path);
-    // Deliver after the reactions to replies already settled, so callbacks see frames in wire order.
-    queueMicrotask(() =>
-      deliver(watchers, { type, path }, (err) => this.#options.logger.error?.('watcher threw', { error: err })),
-    );
   }
 
   #onClose(connection: Connection, error: Error): void {
     if (this.#conn !== connection) return;
     this.#conn = undefined;
+    this.#stopProbe?.();
+    this.#stopProbe = undefined;
     this.#lastHeard = connection.lastReceived;
     const loss = new ConnectionLossError({ message: `ConnectionLoss: ${error.message}` });
-    for (const waiter of this.#authWaiters.drain()) waiter.reject(loss);
+    this.#credentials.onConnectionClosed(loss);
     if (this.#closed) return;
     this.states.emit({ state: 'suspended', sessionId: this.#sessionId, newSession: false, reason: error.message });
     const remaining = this.#lastHeard + this.#timeout - performance.now();
@@ -438,7 +395,7 @@ export class Session {
     this.#attempt?.abort(new Error('session lost'));
     const err = new SessionExpiredError({ message: `SessionExpired: ${reason}` });
     for (const entry of this.#queue.drain()) this.#finish(entry, err, true);
-    this.#endWatches('SessionExpired');
+    this.#dispatcher.endAll('SessionExpired');
     this.states.emit({ state: 'lost', sessionId: lostId, newSession: false, reason });
     if (this.#closeRequested) return;
     if (this.#options.onNewSession === 'close') {
@@ -448,22 +405,4 @@ export class Session {
     this.#replacingLostSession = true;
     void this.#run();
   }
-
-  #endWatches(type: WatchEventType): void {
-    for (const [path, watchers] of this.watches.drainByPath()) {
-      const event = { type, path: stripChroot(this.#chroot, path) };
-      queueMicrotask(() =>
-        deliver(watchers, event, (err) => this.#options.logger.error?.('watcher threw', { error: err })),
-      );
-    }
-  }
-}
-
-function shuffle<T>(items: readonly T[]): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
 }
