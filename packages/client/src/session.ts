@@ -40,7 +40,6 @@ export class Session {
   readonly states: StateEmitter;
   readonly #options: SessionOptions;
   readonly #hosts: readonly HostAddress[];
-  readonly #chroot: string | undefined;
   readonly #queue = new Deque<Entry>();
   readonly #credentials: Credentials;
   readonly #dispatcher: WatchDispatcher;
@@ -65,7 +64,6 @@ export class Session {
 
   constructor(hosts: readonly HostAddress[], chroot: string | undefined, options: SessionOptions) {
     this.#hosts = shuffle(hosts);
-    this.#chroot = chroot;
     this.#options = options;
     this.#timeout = options.sessionTimeout;
     this.#credentials = new Credentials(options.auth, options.logger);

@@ -1,5 +1,16 @@
 /**
- * @zookit/server — the bundled ZooKeeper-compatible server. Not yet implemented: this
- * package exports nothing until issue 4 lands it (see the repository README's status table).
+ * @zookit/server — a ZooKeeper-compatible server that runs in this process over real TCP, for
+ * tests, examples and local development. Its core is a deterministic state machine
+ * ({@link ServerCore}) usable without TCP.
  */
-export {};
+
+export { digestId } from './core/acl.js';
+export { LogEntry } from './core/log-entry.js';
+export type { CoreConfig, CoreOutput } from './core/server-core.js';
+export { ServerCore } from './core/server-core.js';
+export type { FourLetterWord } from './net/four-letter-words.js';
+export { FOUR_LETTER_WORDS } from './net/four-letter-words.js';
+export { MemoryStorage } from './storage/memory-storage.js';
+export type { Storage } from './storage/storage.js';
+export type { ZooKeeperServerOptions } from './zookeeper-server.js';
+export { ZooKeeperServer } from './zookeeper-server.js';

@@ -37,7 +37,13 @@ export type TransactionResult =
   | { readonly type: 'delete' }
   | { readonly type: 'setData'; readonly stat: Stat }
   | { readonly type: 'check' }
-  | { readonly type: 'error'; readonly error: ZooKeeperError };
+  | {
+      readonly type: 'error';
+      /** The code the server sent for this op: 0 (would have succeeded), the failure's code, or RuntimeInconsistency. */
+      readonly code: number;
+      /** The error of a non-zero `code`. */
+      readonly error: ZooKeeperError | undefined;
+    };
 
 /** Rejection of a failed transaction: the first failing op's error, with every op's result. */
 export class TransactionError extends ZooKeeperError {
@@ -108,7 +114,11 @@ export function multiRequest(ctx: OpContext, ops: readonly TransactionOp[]): Req
           case OpCode.check:
             return { type: 'check' };
           case OpCode.error:
-            return { type: 'error', error: createZooKeeperError(r.err, { path: pathOf(i) }) };
+            return {
+              type: 'error',
+              code: r.err,
+              error: r.err === 0 ? undefined : createZooKeeperError(r.err, { path: pathOf(i) }),
+            };
           default:
             throw new Error(`unexpected result type ${r.type} in a multi reply`);
         }

@@ -1,0 +1,148 @@
+import { JUTE_MAX_BUFFER } from '@zookit/protocol';
+import type { LogEntry } from './core/log-entry.js';
+import { type CoreConfig, ServerCore } from './core/server-core.js';
+import { answerFourLetterWord } from './four-letter/answer.js';
+import type { FourLetterWord } from './net/four-letter-words.js';
+import { TcpServer } from './net/tcp-server.js';
+import { MemoryStorage } from './storage/memory-storage.js';
+import type { Storage } from './storage/storage.js';
+
+/** Options of {@link ZooKeeperServer.start}. Defaults follow ZooKeeper's unless noted. */
+export interface ZooKeeperServerOptions {
+  /** Listen port; 0 (default) picks a free one. */
+  port?: number;
+  /** Listen address. Default 127.0.0.1. */
+  host?: string;
+  /** ZooKeeper's tick in ms. Default 2000. */
+  tickTime?: number;
+  /** Default 2 × tickTime. */
+  minSessionTimeout?: number;
+  /** Default 20 × tickTime. */
+  maxSessionTimeout?: number;
+  /** A storage for the log; default in memory (nothing survives the process). */
+  storage?: Storage;
+  /** `user:base64(sha1(user:password))` of the super user (DigestAuthenticationProvider.superDigest). */
+  superDigest?: string;
+  /** Four-letter words answered; default all (ZooKeeper's default is srvr only). */
+  fourLetterWords?: readonly FourLetterWord[] | 'all';
+  /** Connections allowed per client IP. Default 60; 0 for no limit. */
+  maxClientConnections?: number;
+  /** jute.maxbuffer: the largest frame accepted. Default 0xfffff. */
+  maxFrameSize?: number;
+  /** TTL nodes (zookeeper.extendedTypesEnabled). Default true (ZooKeeper: false). */
+  extendedTypes?: boolean;
+  /** How often empty containers and expired TTL nodes are reaped, in ms. Default 1000 (ZooKeeper: 60000). */
+  reapIntervalMs?: number;
+  /** Server id: the top byte of session ids. Default 1. */
+  serverId?: number;
+}
+
+/**
+ * A ZooKeeper-compatible server in this process, over real TCP:
+ *
+ * ```ts
+ * await using server = await ZooKeeperServer.start();
+ * const zk = await ZooKeeperClient.connect(server.connectString);
+ * ```
+ *
+ * Clients cannot tell it from ZooKeeper 3.8/3.9 except for the differences listed in
+ * docs/compatibility.md. `close()` drops every connection (sessions end with the process).
+ */
+export class ZooKeeperServer implements AsyncDisposable {
+  readonly host: string;
+  readonly core: ServerCore;
+  readonly #tcp: TcpServer;
+  readonly #storage: Storage;
+  readonly #ticker: NodeJS.Timeout;
+  #closing: Promise<void> | undefined;
+
+  private constructor(host: string, core: ServerCore, tcp: TcpServer, storage: Storage, ticker: NodeJS.Timeout) {
+    this.host = host;
+    this.core = core;
+    this.#tcp = tcp;
+    this.#storage = storage;
+    this.#ticker = ticker;
+  }
+
+  /** Starts a server; resolves once it accepts connections. */
+  static async start(options: ZooKeeperServerOptions = {}): Promise<ZooKeeperServer> {
+    const tickTime = positive('tickTime', options.tickTime ?? 2000);
+    const config: CoreConfig = {
+      tickTime,
+      minSessionTimeout: positive('minSessionTimeout', options.minSessionTimeout ?? 2 * tickTime),
+      maxSessionTimeout: positive('maxSessionTimeout', options.maxSessionTimeout ?? 20 * tickTime),
+      extendedTypes: options.extendedTypes ?? true,
+      superDigest: options.superDigest,
+      serverId: options.serverId ?? 1,
+      reapIntervalMs: positive('reapIntervalMs', options.reapIntervalMs ?? 1000),
+    };
+    if (config.minSessionTimeout > config.maxSessionTimeout) {
+      throw new RangeError(
+        `minSessionTimeout (${config.minSessionTimeout}) exceeds maxSessionTimeout (${config.maxSessionTimeout})`,
+      );
+    }
+    const words = options.fourLetterWords ?? 'all';
+    const storage = options.storage ?? new MemoryStorage();
+    let tcp: TcpServer | undefined;
+    const core: ServerCore = new ServerCore(
+      config,
+      {
+        send: (connection, frame) => tcp?.send(connection, frame),
+        close: (connection) => tcp?.close(connection),
+        persist: (entry: LogEntry) => storage.append(entry),
+      },
+      Date.now(),
+    );
+    const recovered = await storage.open((zxid) => core.durable(zxid));
+    core.recover(recovered, Date.now());
+    tcp = await TcpServer.listen(
+      {
+        open: (connection, ip, port) => core.open(connection, ip, port, Date.now()),
+        receive: (connection, payload) => core.receive(connection, payload, Date.now()),
+        closed: (connection) => core.closed(connection),
+        fourLetterWord: (word) =>
+          words === 'all' || words.includes(word) ? answerFourLetterWord(word, core, Date.now()) : undefined,
+      },
+      {
+        host: options.host ?? '127.0.0.1',
+        port: options.port ?? 0,
+        maxFrameSize: options.maxFrameSize ?? JUTE_MAX_BUFFER,
+        maxClientConnections: options.maxClientConnections ?? 60,
+      },
+    );
+    const ticker = setInterval(
+      () => core.tick(Date.now()),
+      Math.max(10, Math.min(tickTime, config.reapIntervalMs) / 4),
+    );
+    ticker.unref();
+    return new ZooKeeperServer(options.host ?? '127.0.0.1', core, tcp, storage, ticker);
+  }
+
+  get port(): number {
+    return this.#tcp.port;
+  }
+
+  /** `host:port` to give to clients. */
+  get connectString(): string {
+    return `${this.host}:${this.port}`;
+  }
+
+  /** Stops listening, drops every connection and closes the storage. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      clearInterval(this.#ticker);
+      await this.#tcp.stop();
+      await this.#storage.close();
+    })();
+    return this.#closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number, got ${value}`);
+  return value;
+}
