@@ -93,8 +93,8 @@ export class ZooKeeperServer implements AsyncDisposable {
       },
       Date.now(),
     );
-    const recovered = await storage.open((zxid) => core.durable(zxid));
-    core.recover(recovered, Date.now());
+    const recovered = await storage.open((zxid) => core.durable(zxid, Date.now()));
+    core.recover(recovered.snapshot, recovered.entries, Date.now());
     tcp = await TcpServer.listen(
       {
         open: (connection, ip, port) => core.open(connection, ip, port, Date.now()),

@@ -4,6 +4,8 @@ import type { Id } from '@zookit/protocol';
 export interface Slot {
   readonly xid: number;
   readonly type: number;
+  /** When the request arrived (ms), for latency statistics. */
+  readonly arrived: number;
   /** A read runs when it reaches the head (after this connection's earlier writes applied). */
   readonly run?: () => Buffer;
   /** A write's reply, filled when its entry is applied. */

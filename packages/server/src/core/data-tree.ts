@@ -37,6 +37,24 @@ export class DataTree {
     this.#attach('/zookeeper/config', system(Ids.READ_ACL_UNSAFE.map((a) => ({ perms: a.perms, id: { ...a.id } }))));
   }
 
+  /**
+   * Replaces every node with `nodes` (a snapshot; children are rebuilt from the paths, the
+   * stored cversion is kept as is, so sequence numbers continue exactly where they were).
+   */
+  load(nodes: Iterable<Omit<ZNode, 'children'> & { readonly path: string }>): void {
+    this.#nodes.clear();
+    this.#ephemerals.clear();
+    this.#extended.clear();
+    this.#dataBytes = 0;
+    const sorted = [...nodes].sort((a, b) => depth(a.path) - depth(b.path));
+    for (const { path, ...fields } of sorted) {
+      const node: ZNode = { ...fields, acl: [...fields.acl], children: new Set() };
+      this.#nodes.set(path, node);
+      if (path !== '/') this.#nodes.get(parentPath(path))?.children.add(nodeName(path));
+      this.#index(path, node, true);
+    }
+  }
+
   #attach(path: string, node: ZNode): void {
     this.#nodes.set(path, node);
     this.#nodes.get(parentPath(path))?.children.add(nodeName(path));
@@ -176,4 +194,8 @@ export class DataTree {
       else this.#extended.delete(path);
     }
   }
+}
+
+function depth(path: string): number {
+  return path === '/' ? 0 : path.split('/').length - 1;
 }

@@ -24,7 +24,9 @@ import { DataTree } from './data-tree.js';
 import { CreateSessionBody, type LogEntry } from './log-entry.js';
 import { opAbbreviation } from './op-names.js';
 import { type Reader, runRead } from './read-ops.js';
+import { ServerStats } from './server-stats.js';
 import { SessionExpirer, SessionIdGenerator, type SessionRecord } from './sessions.js';
+import { type CoreSnapshot, restoreSnapshot } from './snapshot.js';
 import { WatchTable } from './watch-table.js';
 import { CONTAINER_OWNER, ownerTtl } from './znode.js';
 
@@ -79,6 +81,8 @@ export class ServerCore {
   readonly sessions = new Map<bigint, SessionRecord>();
   readonly watches = new WatchTable();
   readonly connections = new Map<number, ClientConnection>();
+  /** Server-wide counters for srvr/stat/mntr (reset by srst). */
+  readonly stats = new ServerStats();
   readonly config: CoreConfig;
   readonly #out: CoreOutput;
   readonly #expirer: SessionExpirer;
@@ -104,9 +108,17 @@ export class ServerCore {
     return this.#lastApplied;
   }
 
-  /** Replays recovered entries (no outputs); sessions get fresh deadlines from `now`. */
-  recover(entries: Iterable<LogEntry>, now: number): void {
+  /**
+   * Restores what storage kept: a snapshot (if any), then the entries after it, applied without
+   * outputs. Sessions get fresh deadlines from `now` (as after a ZooKeeper restart or leader change).
+   */
+  recover(snapshot: CoreSnapshot | undefined, entries: Iterable<LogEntry>, now: number): void {
+    if (snapshot) {
+      restoreSnapshot(this, snapshot);
+      this.#lastZxid = this.#lastApplied = this.#durable = snapshot.lastZxid;
+    }
     for (const entry of entries) {
+      if (entry.zxid <= this.#lastApplied) continue;
       applyEntry(this, entry);
       this.#lastZxid = this.#lastApplied = this.#durable = entry.zxid;
     }
@@ -133,6 +145,7 @@ export class ServerCore {
     const conn = this.connections.get(connection);
     if (!conn) return;
     conn.stats.received++;
+    this.stats.packetsReceived++;
     if (conn.sessionId === 0n && !conn.ready) {
       if (conn.stats.received === 1) this.#handshake(conn, payload, now);
       else conn.early.push(payload);
@@ -154,14 +167,14 @@ export class ServerCore {
     }
   }
 
-  /** Storage input: every entry up to `zxid` is durable; apply them in order. */
-  durable(zxid: bigint): void {
+  /** Storage input: every entry up to `zxid` is durable at `now`; apply them in order. */
+  durable(zxid: bigint, now: number): void {
     if (zxid > this.#durable) this.#durable = zxid;
     if (this.#applying) return;
     this.#applying = true;
     try {
       while (this.#pending.length > 0 && (this.#pending[0] as LogEntry).zxid <= this.#durable) {
-        this.#apply(this.#pending.shift() as LogEntry);
+        this.#apply(this.#pending.shift() as LogEntry, now);
       }
     } finally {
       this.#applying = false;
@@ -249,6 +262,7 @@ export class ServerCore {
 
   #send(conn: ClientConnection, frame: Buffer): void {
     conn.stats.sent++;
+    this.stats.packetsSent++;
     this.#out.send(conn.id, frame);
   }
 
@@ -273,18 +287,22 @@ export class ServerCore {
     if (header.type === OpCode.ping || header.type === OpCode.sasl) {
       // sasl: SASL is not supported; the client gets AuthFailed, as from a server without it.
       const err = header.type === OpCode.ping ? 0 : ErrorCode.AuthFailed;
-      this.#enqueue(conn, { xid: header.xid, type: header.type, run: () => this.#reply(header.xid, err) });
+      this.#enqueue(
+        conn,
+        { xid: header.xid, type: header.type, arrived: now, run: () => this.#reply(header.xid, err) },
+        now,
+      );
       return;
     }
     if (header.type === OpCode.closeSession) {
-      const slot: Slot = { xid: header.xid, type: header.type, closeAfter: true };
-      this.#enqueue(conn, slot);
+      const slot: Slot = { xid: header.xid, type: header.type, arrived: now, closeAfter: true };
+      this.#enqueue(conn, slot, now);
       this.#closeSession(conn.sessionId, now, header.xid, { connection: conn.id, slot });
       return;
     }
     if (WRITES.has(header.type)) {
-      const slot: Slot = { xid: header.xid, type: header.type };
-      this.#enqueue(conn, slot);
+      const slot: Slot = { xid: header.xid, type: header.type, arrived: now };
+      this.#enqueue(conn, slot, now);
       this.#append(header.type, conn.sessionId, header.xid, Buffer.from(body), conn.ids, now, {
         connection: conn.id,
         slot,
@@ -300,18 +318,23 @@ export class ServerCore {
       this.#out.close(conn.id);
       return;
     }
-    this.#enqueue(conn, {
-      xid: header.xid,
-      type: header.type,
-      run: () => {
-        const result = runRead(this.#readState(), reader2, header.type, new JuteReader(body)) ?? {
-          err: ErrorCode.Unimplemented,
-        };
-        if (result.err !== 0 || !('codec' in result) || result.codec === null)
-          return this.#reply(header.xid, result.err);
-        return encodeReplyFrame({ xid: header.xid, zxid: this.#lastApplied, err: 0 }, result.codec, result.body);
+    this.#enqueue(
+      conn,
+      {
+        xid: header.xid,
+        type: header.type,
+        arrived: now,
+        run: () => {
+          const result = runRead(this.#readState(), reader2, header.type, new JuteReader(body)) ?? {
+            err: ErrorCode.Unimplemented,
+          };
+          if (result.err !== 0 || !('codec' in result) || result.codec === null)
+            return this.#reply(header.xid, result.err);
+          return encodeReplyFrame({ xid: header.xid, zxid: this.#lastApplied, err: 0 }, result.codec, result.body);
+        },
       },
-    });
+      now,
+    );
   }
 
   #isRead(type: number): boolean {
@@ -376,18 +399,19 @@ export class ServerCore {
     this.#send(conn, this.#reply(Xid.AUTH, 0, 0n));
   }
 
-  #enqueue(conn: ClientConnection, slot: Slot): void {
+  #enqueue(conn: ClientConnection, slot: Slot, now: number): void {
     conn.queue.push(slot);
-    this.#flush(conn);
+    this.#flush(conn, now);
   }
 
   /** Sends every answered reply at the head of the queue, running reads as they reach it. */
-  #flush(conn: ClientConnection): void {
+  #flush(conn: ClientConnection, now: number): void {
     while (conn.queue.length > 0) {
       const head = conn.queue[0] as Slot;
       if (head.frame === undefined && head.run) head.frame = head.run();
       if (head.frame === undefined) return;
       conn.queue.shift();
+      this.stats.answered(conn, Math.max(0, now - head.arrived), now);
       this.#send(conn, head.frame);
       if (head.closeAfter) {
         this.#out.close(conn.id);
@@ -402,7 +426,7 @@ export class ServerCore {
       if (origin && 'slot' in origin) {
         origin.slot.frame = this.#reply(origin.slot.xid, 0);
         const conn = this.connections.get(origin.connection);
-        if (conn) this.#flush(conn);
+        if (conn) this.#flush(conn, now);
       }
       return;
     }
@@ -411,7 +435,7 @@ export class ServerCore {
     this.#append(OpCode.closeSession, sessionId, cxid, null, [], now, origin);
   }
 
-  #apply(entry: LogEntry): void {
+  #apply(entry: LogEntry, now: number): void {
     const result = applyEntry(this, entry);
     this.#lastApplied = entry.zxid;
     const origin = this.#origins.get(entry.zxid);
@@ -437,7 +461,7 @@ export class ServerCore {
       );
       if (conn) {
         conn.stats.lastZxid = entry.zxid;
-        this.#flush(conn);
+        this.#flush(conn, now);
       }
     }
   }

@@ -1,5 +1,5 @@
 import type { LogEntry } from '../core/log-entry.js';
-import type { Storage } from './storage.js';
+import type { Recovered, Storage } from './storage.js';
 
 /**
  * No persistence: an entry is "durable" as soon as it is appended (a test server that loses
@@ -10,9 +10,9 @@ export class MemoryStorage implements Storage {
   readonly #entries: LogEntry[] = [];
   #onDurable: ((zxid: bigint) => void) | undefined;
 
-  async open(onDurable: (zxid: bigint) => void): Promise<LogEntry[]> {
+  async open(onDurable: (zxid: bigint) => void): Promise<Recovered> {
     this.#onDurable = onDurable;
-    return [...this.#entries];
+    return { snapshot: undefined, entries: [...this.#entries] };
   }
 
   append(entry: LogEntry): void {

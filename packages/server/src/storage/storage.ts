@@ -1,4 +1,11 @@
 import type { LogEntry } from '../core/log-entry.js';
+import type { CoreSnapshot } from '../core/snapshot.js';
+
+/** What a storage kept: the newest valid snapshot (if any) and the entries after it, in zxid order. */
+export interface Recovered {
+  readonly snapshot: CoreSnapshot | undefined;
+  readonly entries: LogEntry[];
+}
 
 /**
  * Where a server keeps its log. `append` queues an entry; the storage reports entries durable
@@ -7,8 +14,8 @@ import type { LogEntry } from '../core/log-entry.js';
  * come with the durability work.
  */
 export interface Storage {
-  /** Loads what survived (entries in zxid order) and starts accepting appends. */
-  open(onDurable: (zxid: bigint) => void): Promise<LogEntry[]>;
+  /** Loads what survived and starts accepting appends. */
+  open(onDurable: (zxid: bigint) => void): Promise<Recovered>;
   append(entry: LogEntry): void;
   close(): Promise<void>;
 }

@@ -1,0 +1,40 @@
+import type { ClientConnection } from './connection-state.js';
+
+/** Server-wide counters, as ZooKeeper's ServerStats (srvr, stat, mntr; reset by srst). */
+export class ServerStats {
+  packetsReceived = 0;
+  packetsSent = 0;
+  minLatency = Number.POSITIVE_INFINITY;
+  maxLatency = 0;
+  totalLatency = 0;
+  requests = 0;
+
+  /** Average request latency in ms (0 before any request). */
+  get avgLatency(): number {
+    return this.requests === 0 ? 0 : this.totalLatency / this.requests;
+  }
+
+  /** Records an answered request on `conn` that took `latency` ms. */
+  answered(conn: ClientConnection, latency: number, now: number): void {
+    this.requests++;
+    this.totalLatency += latency;
+    this.minLatency = Math.min(this.minLatency, latency);
+    this.maxLatency = Math.max(this.maxLatency, latency);
+    const s = conn.stats;
+    s.answered++;
+    s.totalLatency += latency;
+    s.lastLatency = latency;
+    s.minLatency = Math.min(s.minLatency, latency);
+    s.maxLatency = Math.max(s.maxLatency, latency);
+    s.lastResponse = now;
+  }
+
+  reset(): void {
+    this.packetsReceived = 0;
+    this.packetsSent = 0;
+    this.minLatency = Number.POSITIVE_INFINITY;
+    this.maxLatency = 0;
+    this.totalLatency = 0;
+    this.requests = 0;
+  }
+}
