@@ -10,21 +10,32 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** How to start one kind of server with a given tick (ms). */
+/** Settings both kinds of server accept. */
+export interface TestServerOptions {
+  readonly tickTime: number;
+  /** `user:base64(sha1(user:password))` granted super rights. */
+  readonly superDigest?: string;
+}
+
+/** How to start one kind of server. */
 export interface ServerTarget {
   readonly name: 'zookeeper' | 'zookit';
-  start(options: { tickTime: number }): Promise<TestServer>;
+  start(options: TestServerOptions): Promise<TestServer>;
 }
 
 export const serverTargets: readonly ServerTarget[] = [
   {
     name: 'zookeeper',
-    start: ({ tickTime }) => LocalZooKeeper.start({ tickTime }),
+    start: ({ tickTime, superDigest }) =>
+      LocalZooKeeper.start({
+        tickTime,
+        ...(superDigest ? { systemProperties: { 'zookeeper.DigestAuthenticationProvider.superDigest': superDigest } } : {}),
+      }),
   },
   {
     name: 'zookit',
-    start: async ({ tickTime }) => {
-      const server = await ZooKeeperServer.start({ tickTime });
+    start: async ({ tickTime, superDigest }) => {
+      const server = await ZooKeeperServer.start({ tickTime, ...(superDigest ? { superDigest } : {}) });
       return { connectString: server.connectString, stop: () => server.close() };
     },
   },

@@ -166,6 +166,11 @@ export class RawClient {
     return this.events[index] as WatcherEvent;
   }
 
+  /** Stops the keep-alive pings: the server will expire the session after its timeout of silence. */
+  stopPinging(): void {
+    clearInterval(this.#ping);
+  }
+
   /** Closes the session (closeSession, awaiting its reply) and the connection. */
   async close(): Promise<void> {
     clearInterval(this.#ping);
