@@ -281,7 +281,7 @@ export class ServerCore {
     conn.stats.lastCxid = header.xid;
     const body = payload.subarray(reader.offset);
     if (header.type === OpCode.auth) {
-      this.#auth(conn, body);
+      this.#auth(conn, header.xid, body);
       return;
     }
     if (header.type === OpCode.ping || header.type === OpCode.sasl) {
@@ -373,17 +373,20 @@ export class ServerCore {
     return encodeReplyFrame({ xid, zxid, err });
   }
 
-  /** Auth is answered at once, out of band (xid -4), and applies to every later request. */
-  #auth(conn: ClientConnection, body: Buffer): void {
+  /**
+   * Auth is answered at once, out of band, on the request's own xid (clients use -4), and
+   * applies to every later request.
+   */
+  #auth(conn: ClientConnection, xid: number, body: Buffer): void {
     let packet: AuthPacket;
     try {
       packet = decode(AuthPacket, body);
     } catch {
-      this.#send(conn, this.#reply(Xid.AUTH, ErrorCode.MarshallingError, 0n));
+      this.#send(conn, this.#reply(xid, ErrorCode.MarshallingError, 0n));
       return;
     }
     if (packet.scheme !== 'digest') {
-      this.#send(conn, this.#reply(Xid.AUTH, ErrorCode.AuthFailed, 0n));
+      this.#send(conn, this.#reply(xid, ErrorCode.AuthFailed, 0n));
       this.#out.close(conn.id);
       return;
     }
@@ -396,7 +399,7 @@ export class ServerCore {
     ) {
       conn.ids.push({ scheme: 'super', id: '' });
     }
-    this.#send(conn, this.#reply(Xid.AUTH, 0, 0n));
+    this.#send(conn, this.#reply(xid, 0, 0n));
   }
 
   #enqueue(conn: ClientConnection, slot: Slot, now: number): void {
