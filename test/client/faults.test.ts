@@ -4,27 +4,28 @@ import { performance } from 'node:perf_hooks';
 import { ConnectionLossError, SessionExpiredError, type WatchEvent, ZooKeeperClient } from '@zookit/client';
 import { expireSession, FaultProxy, LocalZooKeeper, waitUntil } from '@zookit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serverTargets, type TestServer } from '../servers.js';
 import { StateRecorder } from './state-recorder.js';
 
 const T = 3000; // requested and (tickTime 500: bounds 1000..10000) negotiated session timeout
 const MARGIN = 700; // scheduling slack on a loaded 2-core machine
 
-let server: LocalZooKeeper;
+describe.each(serverTargets)('client under connection faults on $name', (target) => {
+  let server: TestServer;
 
-beforeAll(async () => {
-  server = await LocalZooKeeper.start({ tickTime: 500 });
-});
-afterAll(async () => {
-  await server?.stop();
-});
+  beforeAll(async () => {
+    server = await target.start({ tickTime: 500 });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
-async function viaProxy(options: Parameters<typeof ZooKeeperClient.connect>[1] = {}) {
-  const proxy = await FaultProxy.start({ target: server.connectString });
-  const zk = await ZooKeeperClient.connect(proxy.connectString, { sessionTimeout: T, ...options });
-  return { proxy, zk, recorder: new StateRecorder(zk) };
-}
+  async function viaProxy(options: Parameters<typeof ZooKeeperClient.connect>[1] = {}) {
+    const proxy = await FaultProxy.start({ target: server.connectString });
+    const zk = await ZooKeeperClient.connect(proxy.connectString, { sessionTimeout: T, ...options });
+    return { proxy, zk, recorder: new StateRecorder(zk) };
+  }
 
-describe('client under connection faults', () => {
   it('blackhole – suspended within 2/3 T, lost by T, pending requests fail, then a new session', async () => {
     const { proxy, zk, recorder } = await viaProxy();
     try {
@@ -58,53 +59,6 @@ describe('client under connection faults', () => {
     } finally {
       await zk.close();
       await proxy.stop();
-    }
-  });
-
-  it('pause (SIGSTOP) – suspended then lost in time, even though no server says so', async () => {
-    const own = await LocalZooKeeper.start({ tickTime: 500 });
-    const zk = await ZooKeeperClient.connect(own.connectString, { sessionTimeout: T, onNewSession: 'close' });
-    const recorder = new StateRecorder(zk);
-    try {
-      const start = performance.now();
-      await own.pause();
-      const pending = zk.getChildren('/').catch((e) => e);
-      const suspended = await recorder.next('suspended');
-      expect(suspended.at - start).toBeLessThan((2 * T) / 3 + MARGIN);
-      expect(await pending).toBeInstanceOf(ConnectionLossError);
-      const lost = await recorder.next('lost');
-      expect(lost.at - start).toBeLessThan(T + MARGIN);
-      await recorder.next('closed');
-      expect(recorder.states).toEqual(['suspended', 'lost', 'closed']);
-    } finally {
-      await own.resume();
-      await zk.close();
-      await own.stop();
-    }
-  });
-
-  it('restart within T – same session, ephemerals kept, watches re-registered', async () => {
-    const own = await LocalZooKeeper.start({ tickTime: 500 });
-    const zk = await ZooKeeperClient.connect(own.connectString, { sessionTimeout: 8000 });
-    const recorder = new StateRecorder(zk);
-    try {
-      const id = zk.sessionId;
-      await zk.create('/eph', null, { mode: 'ephemeral' });
-      await zk.create('/watched', 'a');
-      const seen: WatchEvent[] = [];
-      await zk.getData('/watched', { watch: (e) => seen.push(e) });
-      await own.restart();
-      const back = await recorder.next('reconnected');
-      expect(back.newSession).toBe(false);
-      expect(zk.sessionId).toBe(id);
-      expect((await zk.exists('/eph')).stat?.ephemeralOwner).toBe(id);
-      await zk.setData('/watched', 'b');
-      await zk.sync('/');
-      expect(seen).toEqual([{ type: 'NodeDataChanged', path: '/watched' }]);
-      expect(recorder.states).toEqual(['suspended', 'reconnected']);
-    } finally {
-      await zk.close();
-      await own.stop();
     }
   });
 

@@ -1,18 +1,10 @@
 // What a reconnection must restore, in order, before any request queued while disconnected.
 import { randomUUID } from 'node:crypto';
 import { Perms, type WatchEvent, ZooKeeperClient } from '@zookit/client';
-import { FaultProxy, LocalZooKeeper } from '@zookit/testing';
+import { FaultProxy } from '@zookit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serverTargets, type TestServer } from '../servers.js';
 import { StateRecorder } from './state-recorder.js';
-
-let server: LocalZooKeeper;
-
-beforeAll(async () => {
-  server = await LocalZooKeeper.start({ tickTime: 500 });
-});
-afterAll(async () => {
-  await server?.stop();
-});
 
 /** Drops the client's connection and keeps it out until `readmit()`. */
 async function disconnect(proxy: FaultProxy, recorder: StateRecorder) {
@@ -22,7 +14,16 @@ async function disconnect(proxy: FaultProxy, recorder: StateRecorder) {
   return () => proxy.refuse(false);
 }
 
-describe('reconnection restores the session before queued requests', () => {
+describe.each(serverTargets)('reconnection restores the session before queued requests on $name', (target) => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await target.start({ tickTime: 500 });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
   it('re-sends credentials before a request queued while disconnected', async () => {
     const proxy = await FaultProxy.start({ target: server.connectString });
     const zk = await ZooKeeperClient.connect(proxy.connectString, {

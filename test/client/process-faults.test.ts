@@ -1,0 +1,60 @@
+// Process-level faults (SIGSTOP, restart) need the server in its own process: real ZooKeeper
+// here; the bundled server joins once it runs as a child process (its CLI).
+
+import { performance } from 'node:perf_hooks';
+import { ConnectionLossError, type WatchEvent, ZooKeeperClient } from '@zookit/client';
+import { LocalZooKeeper } from '@zookit/testing';
+import { describe, expect, it } from 'vitest';
+import { StateRecorder } from './state-recorder.js';
+
+const T = 3000;
+const MARGIN = 700;
+
+describe('client under process faults (real ZooKeeper)', () => {
+  it('pause (SIGSTOP) – suspended then lost in time, even though no server says so', async () => {
+    const own = await LocalZooKeeper.start({ tickTime: 500 });
+    const zk = await ZooKeeperClient.connect(own.connectString, { sessionTimeout: T, onNewSession: 'close' });
+    const recorder = new StateRecorder(zk);
+    try {
+      const start = performance.now();
+      await own.pause();
+      const pending = zk.getChildren('/').catch((e) => e);
+      const suspended = await recorder.next('suspended');
+      expect(suspended.at - start).toBeLessThan((2 * T) / 3 + MARGIN);
+      expect(await pending).toBeInstanceOf(ConnectionLossError);
+      const lost = await recorder.next('lost');
+      expect(lost.at - start).toBeLessThan(T + MARGIN);
+      await recorder.next('closed');
+      expect(recorder.states).toEqual(['suspended', 'lost', 'closed']);
+    } finally {
+      await own.resume();
+      await zk.close();
+      await own.stop();
+    }
+  });
+
+  it('restart within T – same session, ephemerals kept, watches re-registered', async () => {
+    const own = await LocalZooKeeper.start({ tickTime: 500 });
+    const zk = await ZooKeeperClient.connect(own.connectString, { sessionTimeout: 8000 });
+    const recorder = new StateRecorder(zk);
+    try {
+      const id = zk.sessionId;
+      await zk.create('/eph', null, { mode: 'ephemeral' });
+      await zk.create('/watched', 'a');
+      const seen: WatchEvent[] = [];
+      await zk.getData('/watched', { watch: (e) => seen.push(e) });
+      await own.restart();
+      const back = await recorder.next('reconnected');
+      expect(back.newSession).toBe(false);
+      expect(zk.sessionId).toBe(id);
+      expect((await zk.exists('/eph')).stat?.ephemeralOwner).toBe(id);
+      await zk.setData('/watched', 'b');
+      await zk.sync('/');
+      expect(seen).toEqual([{ type: 'NodeDataChanged', path: '/watched' }]);
+      expect(recorder.states).toEqual(['suspended', 'reconnected']);
+    } finally {
+      await zk.close();
+      await own.stop();
+    }
+  });
+});
