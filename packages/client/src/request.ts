@@ -1,5 +1,6 @@
 import type { JuteReader, JuteWriter, ReplyHeader } from '@zookit/protocol';
 import { createZooKeeperError } from './errors.js';
+import type { WatchKind } from './watches/watch-registry.js';
 
 /**
  * One operation as the session sends it: its op code, how to write its body, and how to turn
@@ -13,6 +14,8 @@ export interface Request<T> {
   readonly path?: string | undefined;
   /** Writes the body after the RequestHeader; absent for ops without one. */
   readonly write?: ((writer: JuteWriter) => void) | undefined;
+  /** The watch this request registers when it succeeds (tracked while the request is in flight). */
+  readonly registers?: { readonly kind: WatchKind; readonly path: string } | undefined;
   /** Builds the result (or throws a ZooKeeperError) from the reply. */
   decode(header: ReplyHeader, reader: JuteReader): T;
 }

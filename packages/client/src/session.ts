@@ -220,10 +220,18 @@ export class Session {
       this.#finish(entry, new RangeError(request.path ? `${request.path}: ${msg}` : msg), true);
       return;
     }
+    const registers = request.registers;
+    let pending = registers !== undefined;
+    const settled = () => {
+      if (pending && registers) this.watches.endPending(registers.kind, registers.path);
+      pending = false;
+    };
+    if (registers) this.watches.beginPending(registers.kind, registers.path);
     conn.send(frame, {
       xid,
       settle: (header: ReplyHeader, reader: JuteReader) => {
         if (header.zxid > this.#lastZxid) this.#lastZxid = header.zxid;
+        settled();
         if (entry.done) return;
         let value: unknown;
         try {
@@ -234,7 +242,10 @@ export class Session {
         }
         this.#finish(entry, value, false);
       },
-      fail: (err) => this.#finish(entry, err, true),
+      fail: (err) => {
+        settled();
+        this.#finish(entry, err, true);
+      },
     });
   }
 

@@ -1,5 +1,19 @@
 /**
- * @zookit/recipes — Curator-style coordination recipes. Not yet implemented: this
- * package exports nothing until issue 5 lands it (see the repository README's status table).
+ * @zookit/recipes — coordination recipes on @zookit/client: locks with fencing tokens, leader
+ * election, fencing helpers. Each recipe's module header states its behaviour on suspended,
+ * lost, session expiry and close; docs/recipes.md has the table.
  */
-export {};
+
+export type { ConnectionErrorPolicy } from './connection-error-policy.js';
+export { isErrorState } from './connection-error-policy.js';
+export { FencedOutError, FencedStore } from './fencing/fenced-store.js';
+export { guardedSetData } from './fencing/guarded-write.js';
+export { fencedUpdate } from './fencing/sql.js';
+export type { LeaderLatchOptions, Leadership } from './leader/leader-latch.js';
+export { LeaderLatch } from './leader/leader-latch.js';
+export type { Lease } from './locks/lease.js';
+export { LeaseLostError } from './locks/lease.js';
+export type { LockEngineOptions, LockPolicy } from './locks/lock-engine.js';
+export { exclusivePolicy, LockEngine } from './locks/lock-engine.js';
+export type { AcquireOptions, MutexOptions } from './locks/mutex.js';
+export { Mutex } from './locks/mutex.js';

@@ -46,6 +46,7 @@ export class FaultProxy implements AsyncDisposable {
   #dropReplies = 0;
   #refusing = false;
   #closed = false;
+  #notifications = 0;
 
   private constructor(server: net.Server, port: number, target: { host: string; port: number }) {
     this.#server = server;
@@ -76,6 +77,11 @@ export class FaultProxy implements AsyncDisposable {
 
   get mode(): FaultProxyMode {
     return this.#mode;
+  }
+
+  /** Watch notifications (xid -1 frames) the server has sent through this proxy so far. */
+  get notificationCount(): number {
+    return this.#notifications;
   }
 
   /** Number of proxied connections open now. */
@@ -178,8 +184,10 @@ export class FaultProxy implements AsyncDisposable {
       link.handshaken = true;
       return false;
     }
-    if (this.#dropReplies === 0 || frame.length < 8) return false;
+    if (frame.length < 8) return false;
     const xid = frame.readInt32BE(4);
+    if (xid === -1) this.#notifications++;
+    if (this.#dropReplies === 0) return false;
     if (xid === -1 || xid === -2) return false;
     this.#dropReplies--;
     return true;

@@ -57,6 +57,7 @@ export function existsRequest(ctx: OpContext, path: string, watch: WatchOption |
   return {
     type: OpCode.exists,
     path,
+    registers: plan.watcher ? { kind: 'data', path: full } : undefined,
     write: (w) => ExistsRequest.encode(w, { path: full, watch: plan.watcher !== undefined }),
     decode: (header, reader) => {
       if (header.err === ErrorCode.NoNode) {
@@ -78,6 +79,7 @@ export function getDataRequest(ctx: OpContext, path: string, watch: WatchOption 
   return {
     type: OpCode.getData,
     path,
+    registers: plan.watcher ? { kind: 'data', path: full } : undefined,
     write: (w) => GetDataRequest.encode(w, { path: full, watch: plan.watcher !== undefined }),
     decode: (header, reader) => {
       throwIfError(header, path);
@@ -111,6 +113,7 @@ export function getChildrenRequest(
   return {
     type: OpCode.getChildren2,
     path,
+    registers: plan.watcher ? { kind: 'child', path: full } : undefined,
     write: (w) => GetChildren2Request.encode(w, { path: full, watch: plan.watcher !== undefined }),
     decode: (header, reader) => {
       throwIfError(header, path);

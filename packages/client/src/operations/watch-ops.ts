@@ -29,6 +29,7 @@ export function addWatchRequest(
   return {
     type: OpCode.addWatch,
     path,
+    registers: { kind, path: full },
     write: (w) => AddWatchRequest.encode(w, { path: full, mode: wire }),
     decode: (header) => {
       throwIfError(header, path);

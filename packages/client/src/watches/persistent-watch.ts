@@ -46,7 +46,8 @@ export function persistentWatch(
       signal?.removeEventListener('abort', onAbort);
       wake?.();
       const { watches } = ctx.session;
-      if (watches.remove(kind, full, watcher).length === 0 || watches.has(kind, full)) return;
+      if (watches.remove(kind, full, watcher).length === 0 || watches.has(kind, full) || watches.hasPending(kind, full))
+        return;
       if (!ctx.session.connected) return;
       // Best effort: the watch is already gone locally; a server-side leftover only costs events
       // we drop. ZooKeeper before 3.9 cannot remove one persistent watch type (it answers
@@ -55,7 +56,7 @@ export function persistentWatch(
         () => true,
         () => false,
       );
-      if (removed || ALL_KINDS.some((k) => watches.has(k, full))) return;
+      if (removed || ALL_KINDS.some((k) => watches.has(k, full) || watches.hasPending(k, full))) return;
       await ctx.session.submit(serverWatchRequest(ctx, OpCode.removeWatches, path, 'any')).catch(() => undefined);
     })();
     return removal;

@@ -35,7 +35,9 @@ export async function removeWatches(
   if (!options.local) {
     const stillNeeded = (k: WatchKind) => {
       const others = watches.remove(k, full, options.watcher);
-      const left = watches.has(k, full);
+      // A watch request still in flight will register this kind on the server too.
+      const left =
+        watches.has(k, full) || watches.hasPending(k, full) || (k === 'exist' && watches.hasPending('data', full));
       for (const w of others) watches.add(k, full, w);
       return left;
     };

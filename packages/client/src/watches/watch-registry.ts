@@ -41,6 +41,30 @@ export class WatchRegistry {
     set.add(watcher);
   }
 
+  readonly #pending = new Map<string, number>();
+
+  /**
+   * Notes a request that will register a `kind` watch on `path` when its reply arrives. Until
+   * then the server already holds (or is about to hold) the watch, so removing the path's
+   * watches on the server would silently drop it: see {@link hasPending}.
+   */
+  beginPending(kind: WatchKind, path: string): void {
+    const key = `${kind}\u0000${path}`;
+    this.#pending.set(key, (this.#pending.get(key) ?? 0) + 1);
+  }
+
+  endPending(kind: WatchKind, path: string): void {
+    const key = `${kind}\u0000${path}`;
+    const n = (this.#pending.get(key) ?? 1) - 1;
+    if (n <= 0) this.#pending.delete(key);
+    else this.#pending.set(key, n);
+  }
+
+  /** Whether a watch request of `kind` on `path` is in flight. */
+  hasPending(kind: WatchKind, path: string): boolean {
+    return this.#pending.has(`${kind}\u0000${path}`);
+  }
+
   /** Removes one watcher (or all, without `watcher`) of `kind` at `path`; returns those removed. */
   remove(kind: WatchKind, path: string, watcher?: Watcher): Watcher[] {
     const map = this.#maps[kind];

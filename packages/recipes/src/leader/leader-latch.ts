@@ -1,0 +1,225 @@
+/**
+ * LeaderLatch — elects exactly one leader among the latches on one path, compatible with
+ * Curator's LeaderLatch (nodes `_c_<uuid>-latch-NNNNNNNNNN`, data = participant id).
+ *
+ * Failure semantics:
+ * - suspended: leadership ends at once under the standard error policy (default); under the
+ *   session policy it is kept through a disconnect shorter than the session timeout.
+ * - reconnected (same session): leadership is re-checked from the children — never assumed.
+ * - lost / new session: leadership ends; the latch joins again with a new node.
+ * - Leadership is granted only when our node is first AND its ephemeralOwner is the current
+ *   session (a node left by an expired session never makes us leader: CURATOR-696).
+ * - close(): deletes our node, removes our watches and listeners; idempotent. A leader that
+ *   closes tells listeners (`closeMode: 'notify'`, default) or not (`'silent'`).
+ */
+import { NoNodeError, type WatchEvent, type ZooKeeperClient } from '@zookit/client';
+import { type ConnectionErrorPolicy, isErrorState } from '../connection-error-policy.js';
+import { deleteQuietly } from '../internal/delete-quietly.js';
+import { checkPath, ensureParents } from '../internal/paths.js';
+import { sortBySequence } from '../internal/sequence-order.js';
+import { Serial } from '../internal/serial.js';
+
+const LATCH = 'latch-';
+
+/** Options of a {@link LeaderLatch}. */
+export interface LeaderLatchOptions {
+  /** Participant id stored in our node. Default ''. */
+  readonly id?: string;
+  readonly errorPolicy?: ConnectionErrorPolicy;
+  /** Whether close() tells listeners that leadership ended. Default 'notify'. */
+  readonly closeMode?: 'notify' | 'silent';
+}
+
+/** Leadership as held: the fencing token (czxid of our node) and a signal that aborts when it ends. */
+export interface Leadership {
+  readonly token: bigint;
+  readonly path: string;
+  readonly signal: AbortSignal;
+}
+
+type LatchState = 'latent' | 'started' | 'closed';
+
+export class LeaderLatch implements AsyncDisposable {
+  readonly path: string;
+  readonly id: string;
+  readonly #client: ZooKeeperClient;
+  readonly #policy: ConnectionErrorPolicy;
+  readonly #closeMode: 'notify' | 'silent';
+  readonly #serial = new Serial();
+  readonly #listeners = new Set<(isLeader: boolean) => void>();
+  #state: LatchState = 'latent';
+  #ourPath: string | undefined;
+  #leadership: { token: bigint; path: string; controller: AbortController } | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #watched: { path: string; watcher: (e: WatchEvent) => void } | undefined;
+  #waiters = new Set<() => void>();
+
+  constructor(client: ZooKeeperClient, path: string, options: LeaderLatchOptions = {}) {
+    this.path = checkPath('path', path);
+    this.id = options.id ?? '';
+    this.#client = client;
+    this.#policy = options.errorPolicy ?? 'standard';
+    this.#closeMode = options.closeMode ?? 'notify';
+  }
+
+  get state(): LatchState {
+    return this.#state;
+  }
+
+  /** Whether this latch is the leader now. */
+  get hasLeadership(): boolean {
+    return this.#leadership !== undefined;
+  }
+
+  /** Our node, once created. */
+  get ourPath(): string | undefined {
+    return this.#ourPath;
+  }
+
+  /** Joins the election. Resolves once our node exists (leadership may come later). */
+  async start(): Promise<void> {
+    if (this.#state !== 'latent') throw new Error(`LeaderLatch ${this.path} cannot start: it is ${this.#state}`);
+    this.#state = 'started';
+    this.#unsubscribe = this.#client.onStateChange((e) => {
+      if (this.#state !== 'started') return;
+      if (isErrorState(this.#policy, e.state)) this.#setLeader(false);
+      if (e.state === 'reconnected' || e.state === 'connected') {
+        void this.#serial.run(() => (e.newSession ? this.#reset() : this.#check()));
+      }
+    });
+    await this.#serial.run(() => this.#reset());
+  }
+
+  /** Calls `listener(true)` on gaining leadership and `listener(false)` on losing it. Returns the unsubscribe function. */
+  onChange(listener: (isLeader: boolean) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Resolves with the leadership once this latch leads; rejects with `signal.reason` or when the latch closes. */
+  async awaitLeadership(options: { signal?: AbortSignal } = {}): Promise<Leadership> {
+    const { signal } = options;
+    for (;;) {
+      signal?.throwIfAborted();
+      if (this.#state === 'closed') throw new Error(`LeaderLatch ${this.path} is closed`);
+      const held = this.#leadership;
+      if (held) return { token: held.token, path: held.path, signal: held.controller.signal };
+      await new Promise<void>((resolve, reject) => {
+        const wake = () => {
+          signal?.removeEventListener('abort', onAbort);
+          this.#waiters.delete(wake);
+          resolve();
+        };
+        const onAbort = () => {
+          this.#waiters.delete(wake);
+          reject(signal?.reason);
+        };
+        this.#waiters.add(wake);
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
+    }
+  }
+
+  /** Leaves the election: deletes our node and every watch and listener. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#state === 'closed') return;
+    const wasStarted = this.#state === 'started';
+    this.#state = 'closed';
+    this.#unsubscribe?.();
+    await this.#serial.run(async () => {
+      await this.#unwatch();
+      if (this.#closeMode === 'notify') this.#setLeader(false);
+      else this.#leadership = undefined;
+      if (wasStarted && this.#ourPath) await deleteQuietly(this.#client, this.#ourPath);
+      this.#ourPath = undefined;
+    });
+    this.#listeners.clear();
+    for (const wake of [...this.#waiters]) wake();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  async #reset(): Promise<void> {
+    if (this.#state !== 'started') return;
+    this.#setLeader(false);
+    await this.#unwatch();
+    if (this.#ourPath) await deleteQuietly(this.#client, this.#ourPath);
+    this.#ourPath = undefined;
+    await ensureParents(this.#client, `${this.path}/${LATCH}`);
+    const { path } = await this.#client.create(`${this.path}/${LATCH}`, this.id, {
+      mode: 'ephemeral-sequential',
+      protected: true,
+    });
+    if (this.#state !== 'started') {
+      await deleteQuietly(this.#client, path);
+      return;
+    }
+    this.#ourPath = path;
+    await this.#check();
+  }
+
+  async #check(): Promise<void> {
+    if (this.#state !== 'started' || !this.#ourPath) return;
+    let children: string[];
+    try {
+      ({ children } = await this.#client.getChildren(this.path));
+    } catch (err) {
+      if (err instanceof NoNodeError) return this.#reset(); // the latch path was wiped (CURATOR-724)
+      throw err;
+    }
+    const sorted = sortBySequence(children, LATCH);
+    const ours = this.#ourPath.slice(this.path.length + 1);
+    const index = sorted.indexOf(ours);
+    if (index < 0) return this.#reset();
+    if (index === 0) {
+      const { stat } = await this.#client.exists(this.#ourPath);
+      if (stat && stat.ephemeralOwner === this.#client.sessionId) {
+        await this.#unwatch();
+        this.#setLeader(true, stat.czxid);
+        return;
+      }
+      return this.#reset();
+    }
+    this.#setLeader(false);
+    const predecessor = `${this.path}/${sorted[index - 1]}`;
+    await this.#unwatch();
+    const watcher = (event: WatchEvent) => {
+      if (this.#watched?.watcher === watcher) this.#watched = undefined;
+      if (event.type !== 'SessionExpired' && event.type !== 'Closed') void this.#serial.run(() => this.#check());
+    };
+    try {
+      await this.#client.getData(predecessor, { watch: watcher });
+      this.#watched = { path: predecessor, watcher };
+    } catch (err) {
+      if (err instanceof NoNodeError) return this.#check();
+      throw err;
+    }
+  }
+
+  async #unwatch(): Promise<void> {
+    const watched = this.#watched;
+    this.#watched = undefined;
+    if (watched)
+      await this.#client.removeWatches(watched.path, { type: 'data', watcher: watched.watcher }).catch(() => undefined);
+  }
+
+  #setLeader(leader: boolean, token?: bigint): void {
+    if (leader === (this.#leadership !== undefined)) return;
+    if (leader) {
+      this.#leadership = { token: token as bigint, path: this.#ourPath as string, controller: new AbortController() };
+      for (const wake of [...this.#waiters]) wake();
+    } else {
+      this.#leadership?.controller.abort(new Error(`leadership of ${this.path} ended`));
+      this.#leadership = undefined;
+    }
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(leader);
+      } catch {
+        // A listener's failure must not stop the others or the latch.
+      }
+    }
+  }
+}

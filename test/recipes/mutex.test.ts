@@ -1,0 +1,200 @@
+// Mutex and fencing scenarios (recipes reference §6 items 1, 3, 4, 5, 8) on both servers.
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { ZooKeeperClient } from '@zookit/client';
+import { FencedOutError, FencedStore, guardedSetData, LeaseLostError, Mutex } from '@zookit/recipes';
+import { expireSession, FaultProxy, waitUntil } from '@zookit/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { serverTargets, type TestServer } from '../servers.js';
+
+const T = 3000;
+
+describe.each(serverTargets)('Mutex on $name', (target) => {
+  let server: TestServer;
+  const clients: ZooKeeperClient[] = [];
+
+  beforeAll(async () => {
+    server = await target.start({ tickTime: 500 });
+  });
+  afterEach(async () => {
+    // Leak check: every recipe used in the test released its watches.
+    for (const c of clients) expect(c.watchCount, 'client watches left').toBe(0);
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  async function client(connectString = server.connectString): Promise<ZooKeeperClient> {
+    const c = await ZooKeeperClient.connect(connectString, { sessionTimeout: T });
+    clients.push(c);
+    return c;
+  }
+
+  it('mutex – never two holders among 4 clients, and every lease is released cleanly', async () => {
+    const path = `/locks/${randomUUID()}`;
+    let inside = 0;
+    let maxInside = 0;
+    let done = 0;
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        const m = new Mutex(await client(), path);
+        for (let i = 0; i < 5; i++) {
+          await m.withLock(async () => {
+            inside++;
+            maxInside = Math.max(maxInside, inside);
+            await new Promise((r) => setImmediate(r));
+            inside--;
+            done++;
+          });
+        }
+      }),
+    );
+    expect(maxInside).toBe(1);
+    expect(done).toBe(20);
+    const zk = clients[0] as ZooKeeperClient;
+    expect((await zk.getChildren(path)).children).toEqual([]);
+  });
+
+  it("mutex – node names and order are Curator's (_c_<uuid>-lock-NNNNNNNNNN)", async () => {
+    const zk = await client();
+    const path = `/locks/${randomUUID()}`;
+    const lease = await new Mutex(zk, path).acquire();
+    expect(lease.path).toMatch(new RegExp(`^${path}/_c_[0-9a-f-]{36}-lock-0000000000$`));
+    await lease.release();
+  });
+
+  it('mutex – holder expiry hands the lock to the next waiter; the old lease ends and its release is a no-op', async () => {
+    const path = `/locks/${randomUUID()}`;
+    const a = await client();
+    const b = await client();
+    const leaseA = await new Mutex(a, path).acquire();
+    const waiting = new Mutex(b, path).acquire();
+    const start = performance.now();
+    await expireSession(server.connectString, { id: a.sessionId, password: a.sessionPassword });
+    const leaseB = await waiting;
+    expect(performance.now() - start).toBeLessThan(T + 1000);
+    expect(leaseB.token).toBeGreaterThan(leaseA.token);
+    await waitUntil(async () => leaseA.signal.aborted, { timeout: T + 2000, interval: 10, description: 'A to learn' });
+    expect(leaseA.signal.reason).toBeInstanceOf(LeaseLostError);
+    await leaseA.release();
+    expect((await b.exists(leaseB.path)).stat).not.toBeNull();
+    await leaseB.release();
+  });
+
+  it("fencing – a paused old holder is fenced out by the newer holder's token", async () => {
+    const path = `/locks/${randomUUID()}`;
+    const store = new FencedStore<string>();
+    const a = await client();
+    const b = await client();
+    const leaseA = await new Mutex(a, path).acquire();
+    store.write('account', 'A1', leaseA.token);
+    // A "pauses" (stops acting) while its session is expired; B takes over.
+    await expireSession(server.connectString, { id: a.sessionId, password: a.sessionPassword });
+    const leaseB = await new Mutex(b, path).acquire();
+    store.write('account', 'B1', leaseB.token);
+    expect(() => store.write('account', 'A2', leaseA.token)).toThrow(FencedOutError);
+    expect(store.read('account')).toBe('B1');
+    await leaseB.release();
+    await leaseA.release();
+  });
+
+  it("fencing – tokens keep growing after the lock's parent container is deleted", async () => {
+    const zk = await client();
+    const path = `/locks/${randomUUID()}`;
+    const first = await new Mutex(zk, path).acquire();
+    await first.release();
+    await zk.delete(path); // as the container reaper would
+    const second = await new Mutex(zk, path).acquire();
+    expect(second.path.endsWith('-lock-0000000000')).toBe(true); // the sequence restarted…
+    expect(second.token).toBeGreaterThan(first.token); // …the token did not
+    await second.release();
+  });
+
+  it('fencing – a ZooKeeper-guarded write fails once the lease is gone', async () => {
+    const zk = await client();
+    const path = `/locks/${randomUUID()}`;
+    await zk.create(`/data-${path.slice(7)}`, 'v0');
+    const lease = await new Mutex(zk, path).acquire();
+    await guardedSetData(zk, lease, `/data-${path.slice(7)}`, 'v1');
+    await lease.release();
+    await expect(guardedSetData(zk, lease, `/data-${path.slice(7)}`, 'v2')).rejects.toThrow(/NoNode/);
+    expect((await zk.getData(`/data-${path.slice(7)}`)).data?.toString()).toBe('v1');
+  });
+
+  it('mutex – a cancelled acquire leaves no node; tryAcquire on a held lock leaves none either', async () => {
+    const zk = await client();
+    const path = `/locks/${randomUUID()}`;
+    const holder = await new Mutex(zk, path).acquire();
+    const ac = new AbortController();
+    const waiting = new Mutex(zk, path).acquire({ signal: ac.signal });
+    await waitUntil(async () => (await zk.getChildren(path)).children.length === 2, {
+      timeout: 5000,
+      interval: 10,
+      description: 'the waiter to queue',
+    });
+    ac.abort(new Error('gave up'));
+    await expect(waiting).rejects.toThrow('gave up');
+    expect(await new Mutex(zk, path).tryAcquire()).toBeUndefined();
+    expect((await zk.getChildren(path)).children).toHaveLength(1);
+    await holder.release();
+  });
+
+  it('mutex – a waiter whose predecessor leaves keeps waiting for the holder (no false grant)', async () => {
+    const zk = await client();
+    const path = `/locks/${randomUUID()}`;
+    const a = await new Mutex(zk, path).acquire();
+    const order: string[] = [];
+    const bAbort = new AbortController();
+    const b = new Mutex(zk, path).acquire({ signal: bAbort.signal }).catch(() => 'cancelled');
+    await waitUntil(async () => (await zk.getChildren(path)).children.length === 2, {
+      timeout: 5000,
+      interval: 10,
+      description: 'b',
+    });
+    const c = new Mutex(zk, path).acquire().then((lease) => {
+      order.push('c');
+      return lease;
+    });
+    await waitUntil(async () => (await zk.getChildren(path)).children.length === 3, {
+      timeout: 5000,
+      interval: 10,
+      description: 'c',
+    });
+    bAbort.abort(new Error('b leaves'));
+    expect(await b).toBe('cancelled');
+    await zk.sync('/');
+    expect(order).toEqual([]); // c's predecessor left, but a still holds
+    await a.release();
+    const leaseC = await c;
+    expect(order).toEqual(['c']);
+    await leaseC.release();
+  });
+
+  it('herd – releasing the holder wakes exactly one of 20 waiters', async () => {
+    const proxy = await FaultProxy.start({ target: server.connectString });
+    try {
+      const path = `/locks/${randomUUID()}`;
+      const holderClient = await client();
+      const holder = await new Mutex(holderClient, path).acquire();
+      const waiterClients = await Promise.all(Array.from({ length: 4 }, () => client(proxy.connectString)));
+      const leases = waiterClients.flatMap((c) => Array.from({ length: 5 }, () => new Mutex(c, path).acquire()));
+      // Every waiter watches exactly its predecessor once its getData reply arrived.
+      await waitUntil(async () => waiterClients.reduce((n, c) => n + c.watchCount, 0) === 20, {
+        timeout: 10_000,
+        interval: 20,
+        description: 'all 20 waiters watching',
+      });
+      const before = proxy.notificationCount;
+      await holder.release();
+      const first = await Promise.race(leases);
+      await waiterClients[0]?.sync('/');
+      expect(proxy.notificationCount - before).toBe(1);
+      // Let the rest drain in FIFO order: each waiter releases as soon as it holds.
+      await first.release();
+      await Promise.all(leases.map(async (l) => (await l).release()));
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
