@@ -29,7 +29,9 @@ export const serverTargets: readonly ServerTarget[] = [
     start: ({ tickTime, superDigest }) =>
       LocalZooKeeper.start({
         tickTime,
-        ...(superDigest ? { systemProperties: { 'zookeeper.DigestAuthenticationProvider.superDigest': superDigest } } : {}),
+        ...(superDigest
+          ? { systemProperties: { 'zookeeper.DigestAuthenticationProvider.superDigest': superDigest } }
+          : {}),
       }),
   },
   {

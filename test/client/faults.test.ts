@@ -2,7 +2,7 @@
 // fail what is pending, and resume the same session when it can.
 import { performance } from 'node:perf_hooks';
 import { ConnectionLossError, SessionExpiredError, type WatchEvent, ZooKeeperClient } from '@zookit/client';
-import { expireSession, FaultProxy, LocalZooKeeper, waitUntil } from '@zookit/testing';
+import { expireSession, FaultProxy, waitUntil } from '@zookit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverTargets, type TestServer } from '../servers.js';
 import { StateRecorder } from './state-recorder.js';

@@ -84,7 +84,7 @@ export class LeaderLatch implements AsyncDisposable {
       if (this.#state !== 'started') return;
       if (isErrorState(this.#policy, e.state)) this.#setLeader(false);
       if (e.state === 'reconnected' || e.state === 'connected') {
-        void this.#serial.run(() => (e.newSession ? this.#reset() : this.#check()));
+        this.#background(() => (e.newSession ? this.#reset() : this.#check()));
       }
     });
     await this.#serial.run(() => this.#reset());
@@ -141,6 +141,14 @@ export class LeaderLatch implements AsyncDisposable {
     return this.close();
   }
 
+  /**
+   * Runs a reaction to an event. Its failure (a connection loss or an expiry in the middle) is
+   * not fatal: the next state event (reconnected, new session) starts the check or reset again.
+   */
+  #background(task: () => Promise<void>): void {
+    this.#serial.run(task).catch(() => undefined);
+  }
+
   async #reset(): Promise<void> {
     if (this.#state !== 'started') return;
     this.#setLeader(false);
@@ -187,7 +195,7 @@ export class LeaderLatch implements AsyncDisposable {
     await this.#unwatch();
     const watcher = (event: WatchEvent) => {
       if (this.#watched?.watcher === watcher) this.#watched = undefined;
-      if (event.type !== 'SessionExpired' && event.type !== 'Closed') void this.#serial.run(() => this.#check());
+      if (event.type !== 'SessionExpired' && event.type !== 'Closed') this.#background(() => this.#check());
     };
     try {
       await this.#client.getData(predecessor, { watch: watcher });

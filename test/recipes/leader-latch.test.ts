@@ -1,0 +1,128 @@
+// LeaderLatch scenarios (recipes reference §6 items 2 and 6) on both servers.
+import { randomUUID } from 'node:crypto';
+import { ZooKeeperClient } from '@zookit/client';
+import { LeaderLatch } from '@zookit/recipes';
+import { expireSession, FaultProxy, waitUntil } from '@zookit/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { serverTargets, type TestServer } from '../servers.js';
+
+const T = 3000;
+
+describe.each(serverTargets)('LeaderLatch on $name', (target) => {
+  let server: TestServer;
+  const clients: ZooKeeperClient[] = [];
+  const latches: LeaderLatch[] = [];
+
+  beforeAll(async () => {
+    server = await target.start({ tickTime: 500 });
+  });
+  afterEach(async () => {
+    await Promise.all(latches.splice(0).map((l) => l.close()));
+    for (const c of clients) expect(c.watchCount, 'client watches left after close').toBe(0);
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  async function latch(
+    path: string,
+    id: string,
+    options: ConstructorParameters<typeof LeaderLatch>[2] = {},
+    cs?: string,
+  ) {
+    const client = await ZooKeeperClient.connect(cs ?? server.connectString, { sessionTimeout: T });
+    clients.push(client);
+    const l = new LeaderLatch(client, path, { id, ...options });
+    latches.push(l);
+    await l.start();
+    return { client, latch: l };
+  }
+
+  const leaders = (ls: LeaderLatch[]) => ls.filter((l) => l.hasLeadership).map((l) => l.id);
+
+  it('elects exactly one leader, and another when the leader closes', async () => {
+    const path = `/election/${randomUUID()}`;
+    const all = await Promise.all(['a', 'b', 'c'].map((id) => latch(path, id)));
+    const ls = all.map((x) => x.latch);
+    await waitUntil(async () => leaders(ls).length === 1, { timeout: 5000, interval: 10, description: 'one leader' });
+    const first = ls.find((l) => l.hasLeadership) as LeaderLatch;
+    const lead = await first.awaitLeadership();
+    expect(lead.token).toBeTypeOf('bigint');
+    expect(lead.path).toMatch(/\/_c_[0-9a-f-]{36}-latch-\d{10}$/);
+    await first.close();
+    expect(lead.signal.aborted).toBe(true);
+    const rest = ls.filter((l) => l !== first);
+    await waitUntil(async () => leaders(rest).length === 1, {
+      timeout: 5000,
+      interval: 10,
+      description: 'next leader',
+    });
+    const next = await (rest.find((l) => l.hasLeadership) as LeaderLatch).awaitLeadership();
+    expect(next.token).toBeGreaterThan(lead.token);
+  });
+
+  it('leader session expiry – the other takes over; the old one never leads from its stale node', async () => {
+    const path = `/election/${randomUUID()}`;
+    const a = await latch(path, 'a');
+    await a.latch.awaitLeadership();
+    const b = await latch(path, 'b');
+    const changes: boolean[] = [];
+    a.latch.onChange((isLeader) => changes.push(isLeader));
+    await expireSession(server.connectString, { id: a.client.sessionId, password: a.client.sessionPassword });
+    await b.latch.awaitLeadership({ signal: AbortSignal.timeout(T + 2000) });
+    expect(a.latch.hasLeadership).toBe(false);
+    // Requests made while a's session is being replaced fail with SessionExpired; retry them.
+    const rejoined = async () => {
+      const ours = a.latch.ourPath;
+      if (!ours || a.client.state !== 'reconnected') return false;
+      return (await a.client.exists(ours).catch(() => ({ stat: null }))).stat?.ephemeralOwner === a.client.sessionId;
+    };
+    await waitUntil(rejoined, { timeout: T + 3000, interval: 20, description: 'a to rejoin with a new node' });
+    expect(a.latch.hasLeadership).toBe(false);
+    expect(b.latch.hasLeadership).toBe(true);
+    expect(changes[0]).toBe(false);
+    expect(changes).not.toContain(true);
+  });
+
+  it('standard policy drops leadership on suspended; session policy keeps it across a short disconnect', async () => {
+    const proxy = await FaultProxy.start({ target: server.connectString });
+    try {
+      for (const errorPolicy of ['standard', 'session'] as const) {
+        const path = `/election/${randomUUID()}`;
+        const { client, latch: l } = await latch(path, errorPolicy, { errorPolicy }, proxy.connectString);
+        const lead = await l.awaitLeadership();
+        const changes: boolean[] = [];
+        l.onChange((isLeader) => changes.push(isLeader));
+        proxy.closeConnections();
+        await waitUntil(async () => client.state === 'reconnected', {
+          timeout: T,
+          interval: 10,
+          description: 'reconnect',
+        });
+        await waitUntil(async () => l.hasLeadership, { timeout: T, interval: 10, description: 'leadership back' });
+        if (errorPolicy === 'standard') {
+          expect(lead.signal.aborted).toBe(true);
+          expect(changes).toEqual([false, true]);
+        } else {
+          expect(lead.signal.aborted).toBe(false);
+          expect(changes).toEqual([]);
+        }
+      }
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('awaitLeadership honours its signal and close; close leaves no node', async () => {
+    const path = `/election/${randomUUID()}`;
+    const a = await latch(path, 'a');
+    await a.latch.awaitLeadership();
+    const b = await latch(path, 'b');
+    await expect(b.latch.awaitLeadership({ signal: AbortSignal.timeout(50) })).rejects.toThrow(/timeout|aborted/i);
+    const waiting = b.latch.awaitLeadership();
+    await b.latch.close();
+    await expect(waiting).rejects.toThrow(/closed/);
+    expect((await a.client.getChildren(path)).children).toHaveLength(1);
+  });
+});
