@@ -1,9 +1,11 @@
 import { JUTE_MAX_BUFFER } from '@zookit/protocol';
 import type { LogEntry } from './core/log-entry.js';
 import { type CoreConfig, ServerCore } from './core/server-core.js';
+import { takeSnapshot } from './core/snapshot.js';
 import { answerFourLetterWord } from './four-letter/answer.js';
 import type { FourLetterWord } from './net/four-letter-words.js';
 import { TcpServer } from './net/tcp-server.js';
+import { FileStorage } from './storage/file-storage.js';
 import { MemoryStorage } from './storage/memory-storage.js';
 import type { Storage } from './storage/storage.js';
 
@@ -19,8 +21,15 @@ export interface ZooKeeperServerOptions {
   minSessionTimeout?: number;
   /** Default 20 × tickTime. */
   maxSessionTimeout?: number;
-  /** A storage for the log; default in memory (nothing survives the process). */
+  /** A storage for the log; default in memory (nothing survives the process), or files in `dataDir`. */
   storage?: Storage;
+  /**
+   * A data directory: the log and snapshots are kept there ({@link FileStorage}: a write is
+   * acknowledged only after fsync) and recovered at start. Not together with `storage`.
+   */
+  dataDir?: string;
+  /** With `dataDir`: entries between snapshots (ZooKeeper's snapCount). Default 100000. */
+  snapshotEvery?: number;
   /** `user:base64(sha1(user:password))` of the super user (DigestAuthenticationProvider.superDigest). */
   superDigest?: string;
   /** Four-letter words answered; default all (ZooKeeper's default is srvr only). */
@@ -82,7 +91,17 @@ export class ZooKeeperServer implements AsyncDisposable {
       );
     }
     const words = options.fourLetterWords ?? 'all';
-    const storage = options.storage ?? new MemoryStorage();
+    if (options.storage && options.dataDir !== undefined) {
+      throw new TypeError('dataDir: give either storage or dataDir, not both');
+    }
+    if (options.snapshotEvery !== undefined && options.dataDir === undefined) {
+      throw new TypeError('snapshotEvery: only meaningful with dataDir');
+    }
+    const storage: Storage =
+      options.storage ??
+      (options.dataDir !== undefined
+        ? new FileStorage(options.dataDir, { snapshotEvery: options.snapshotEvery })
+        : new MemoryStorage());
     let tcp: TcpServer | undefined;
     const core: ServerCore = new ServerCore(
       config,
@@ -93,7 +112,16 @@ export class ZooKeeperServer implements AsyncDisposable {
       },
       Date.now(),
     );
-    const recovered = await storage.open((zxid) => core.durable(zxid, Date.now()));
+    const recovered = await storage.open((zxid) => {
+      core.durable(zxid, Date.now());
+      // Here, between entries, the applied state is consistent (not a fuzzy snapshot).
+      if (storage.snapshot && storage.snapshotDue?.()) {
+        storage.snapshot(takeSnapshot(core)).catch((err: Error) => {
+          // Not fatal: the log still holds every entry; the next snapshot tries again.
+          process.emitWarning(`snapshot failed: ${err.message}`, { code: 'ZOOKIT_SNAPSHOT_FAILED' });
+        });
+      }
+    });
     core.recover(recovered.snapshot, recovered.entries, Date.now());
     tcp = await TcpServer.listen(
       {
@@ -101,7 +129,15 @@ export class ZooKeeperServer implements AsyncDisposable {
         receive: (connection, payload) => core.receive(connection, payload, Date.now()),
         closed: (connection) => core.closed(connection),
         fourLetterWord: (word) =>
-          words === 'all' || words.includes(word) ? answerFourLetterWord(word, core, Date.now()) : undefined,
+          words === 'all' || words.includes(word)
+            ? answerFourLetterWord(word, {
+                core,
+                now: Date.now(),
+                port: tcp?.port ?? 0,
+                dataDir: options.dataDir,
+                maxClientConnections: options.maxClientConnections,
+              })
+            : undefined,
       },
       {
         host: options.host ?? '127.0.0.1',

@@ -39,6 +39,8 @@ export interface ClientConnection {
   timeout: number;
   /** Identities: always `ip:<address>`, plus digest/super after auth. */
   readonly ids: Id[];
+  /** The first frame (the ConnectRequest) has been received. */
+  greeted: boolean;
   /** Handshake done (ConnectResponse sent). */
   ready: boolean;
   /** The client omitted the readOnly byte (old client): replies must omit it too. */
@@ -57,6 +59,7 @@ export function newConnection(id: number, ip: string, port: number, now: number)
     sessionId: 0n,
     timeout: 0,
     ids: [{ scheme: 'ip', id: ip }],
+    greeted: false,
     ready: false,
     oldClient: false,
     queue: [],

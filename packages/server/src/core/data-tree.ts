@@ -31,7 +31,9 @@ export class DataTree {
       children: new Set(),
     });
     const open = () => Ids.OPEN_ACL_UNSAFE.map((a) => ({ perms: a.perms, id: { ...a.id } }));
-    this.#nodes.set('/', system(open()));
+    const root = system(open());
+    this.#nodes.set('/', root);
+    this.#index('/', root, true);
     this.#attach('/zookeeper', system(open()));
     this.#attach('/zookeeper/quota', system(open()));
     this.#attach('/zookeeper/config', system(Ids.READ_ACL_UNSAFE.map((a) => ({ perms: a.perms, id: { ...a.id } }))));
@@ -58,6 +60,7 @@ export class DataTree {
   #attach(path: string, node: ZNode): void {
     this.#nodes.set(path, node);
     this.#nodes.get(parentPath(path))?.children.add(nodeName(path));
+    this.#index(path, node, true);
   }
 
   get(path: string): ZNode | undefined {

@@ -103,6 +103,11 @@ export class ServerCore {
     this.#ids = new SessionIdGenerator(config.serverId, now);
   }
 
+  /** When session `id` expires (ms, tick-rounded), if this server tracks it. */
+  sessionDeadline(id: bigint): number | undefined {
+    return this.#expirer.deadlineOf(id);
+  }
+
   /** Zxid of the last applied entry (what reads reflect). */
   get lastZxid(): bigint {
     return this.#lastApplied;
@@ -146,9 +151,9 @@ export class ServerCore {
     if (!conn) return;
     conn.stats.received++;
     this.stats.packetsReceived++;
-    if (conn.sessionId === 0n && !conn.ready) {
-      if (conn.stats.received === 1) this.#handshake(conn, payload, now);
-      else conn.early.push(payload);
+    if (!conn.greeted) {
+      conn.greeted = true;
+      this.#handshake(conn, payload, now);
       return;
     }
     if (!conn.ready) {
@@ -278,7 +283,7 @@ export class ServerCore {
     const session = this.sessions.get(conn.sessionId);
     if (session) this.#expirer.touch(session.id, conn.timeout, now);
     conn.stats.lastOp = opAbbreviation(header.type);
-    conn.stats.lastCxid = header.xid;
+    if (header.xid >= 0) conn.stats.lastCxid = header.xid;
     const body = payload.subarray(reader.offset);
     if (header.type === OpCode.auth) {
       this.#auth(conn, header.xid, body);
@@ -415,6 +420,7 @@ export class ServerCore {
       if (head.frame === undefined) return;
       conn.queue.shift();
       this.stats.answered(conn, Math.max(0, now - head.arrived), now);
+      conn.stats.lastZxid = head.frame.length >= 16 ? head.frame.readBigInt64BE(8) : conn.stats.lastZxid;
       this.#send(conn, head.frame);
       if (head.closeAfter) {
         this.#out.close(conn.id);

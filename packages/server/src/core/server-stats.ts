@@ -29,6 +29,23 @@ export class ServerStats {
     s.lastResponse = now;
   }
 
+  /** Zeroes `conn`'s counters (crst); its establishment time stays. */
+  resetConnection(conn: ClientConnection): void {
+    const s = conn.stats;
+    s.received = 0;
+    s.sent = 0;
+    s.lastOp = 'NA';
+    s.lastCxid = -1;
+    s.lastZxid = -1n;
+    s.lastResponse = 0;
+    s.lastLatency = 0;
+    s.minLatency = Number.POSITIVE_INFINITY;
+    s.maxLatency = 0;
+    s.totalLatency = 0;
+    s.answered = 0;
+  }
+
+  /** Zeroes the server-wide counters (srst). */
   reset(): void {
     this.packetsReceived = 0;
     this.packetsSent = 0;

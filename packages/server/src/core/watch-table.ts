@@ -161,7 +161,11 @@ export class WatchTable {
   byConnection(): Map<number, string[]> {
     const out = new Map<number, string[]>();
     for (const [path, conns] of this.#byPath) {
-      for (const connection of conns.keys()) out.set(connection, [...(out.get(connection) ?? []), path]);
+      for (const connection of conns.keys()) {
+        const paths = out.get(connection);
+        if (paths) paths.push(path);
+        else out.set(connection, [path]);
+      }
     }
     return out;
   }
