@@ -1,18 +1,18 @@
 // Process-level faults (SIGSTOP, restart) need the server in its own process: real ZooKeeper
-// here; the bundled server joins once it runs as a child process (its CLI).
+// and the bundled server run through its CLI with a data directory.
 
 import { performance } from 'node:perf_hooks';
 import { ConnectionLossError, type WatchEvent, ZooKeeperClient } from '@zookit/client';
-import { LocalZooKeeper } from '@zookit/testing';
 import { describe, expect, it } from 'vitest';
+import { processTargets } from '../process-servers.js';
 import { StateRecorder } from './state-recorder.js';
 
 const T = 3000;
 const MARGIN = 700;
 
-describe('client under process faults (real ZooKeeper)', () => {
+describe.each(processTargets)('client under process faults on $name', (target) => {
   it('pause (SIGSTOP) – suspended then lost in time, even though no server says so', async () => {
-    const own = await LocalZooKeeper.start({ tickTime: 500 });
+    const own = await target.start({ tickTime: 500 });
     const zk = await ZooKeeperClient.connect(own.connectString, { sessionTimeout: T, onNewSession: 'close' });
     const recorder = new StateRecorder(zk);
     try {
@@ -34,7 +34,7 @@ describe('client under process faults (real ZooKeeper)', () => {
   });
 
   it('restart within T – same session, ephemerals kept, watches re-registered', async () => {
-    const own = await LocalZooKeeper.start({ tickTime: 500 });
+    const own = await target.start({ tickTime: 500 });
     const zk = await ZooKeeperClient.connect(own.connectString, { sessionTimeout: 8000 });
     const recorder = new StateRecorder(zk);
     try {

@@ -71,6 +71,16 @@ export class ServerProcess {
     });
   }
 
+  /** SIGSTOP: the process stops answering; sockets stay open. */
+  pause(): void {
+    this.#child.kill('SIGSTOP');
+  }
+
+  /** SIGCONT after {@link pause}. */
+  resume(): void {
+    this.#child.kill('SIGCONT');
+  }
+
   /** kill -9, and waits until the process is gone. */
   kill(): Promise<Exit> {
     this.#child.kill('SIGKILL');
