@@ -36,7 +36,10 @@ export class DataTree {
     this.#index('/', root, true);
     this.#attach('/zookeeper', system(open()));
     this.#attach('/zookeeper/quota', system(open()));
-    this.#attach('/zookeeper/config', system(Ids.READ_ACL_UNSAFE.map((a) => ({ perms: a.perms, id: { ...a.id } }))));
+    // ZooKeeper creates /zookeeper/config with aversion -1.
+    const config = system(Ids.READ_ACL_UNSAFE.map((a) => ({ perms: a.perms, id: { ...a.id } })));
+    config.aversion = -1;
+    this.#attach('/zookeeper/config', config);
   }
 
   /**

@@ -96,8 +96,9 @@ function dispatch(state: ReadState, reader: Reader, type: number, body: JuteRead
     case OpCode.exists: {
       const { path, watch } = ExistsRequest.decode(body);
       if (path.includes('\0')) fail(ErrorCode.BadArguments);
+      // ZooKeeper 3.8.0 checks no permission for exists (ZOOKEEPER-2590 added a READ check in
+      // later releases); we follow 3.8.0, the version the conformance suite runs against.
       const node = tree.get(path);
-      if (node) allow(reader, node.acl, Perms.READ);
       if (watch) watches.addStandard(reader.connection, path, 'data');
       return node ? ok(ExistsResponse, { stat: statOf(node) }) : { err: ErrorCode.NoNode };
     }
@@ -149,7 +150,11 @@ function dispatch(state: ReadState, reader: Reader, type: number, body: JuteRead
     }
     case OpCode.whoAmI:
       return ok(WhoAmIResponse, {
-        clientInfo: reader.ids.map((id) => ({ authScheme: id.scheme, user: id.id })),
+        // Digest identities show the user name only, not the password hash (AuthUtil.getUser).
+        clientInfo: reader.ids.map((id) => ({
+          authScheme: id.scheme,
+          user: id.scheme === 'digest' ? (id.id.split(':')[0] as string) : id.id,
+        })),
       });
     case OpCode.multiRead:
       return ok(MultiResponse, { results: multiRead(state, reader, body) });
