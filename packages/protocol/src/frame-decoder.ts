@@ -16,10 +16,16 @@ export class FrameError extends Error {
   override readonly name = 'FrameError';
   /** The length prefix that was refused. */
   readonly length: number;
+  /**
+   * Complete frames that came before the refused length in the same `push`: a server still
+   * executes them (ZooKeeper reads frame by frame) before it closes the connection.
+   */
+  readonly frames: Buffer[];
 
-  constructor(message: string, length: number) {
+  constructor(message: string, length: number, frames: Buffer[] = []) {
     super(message);
     this.length = length;
+    this.frames = frames;
   }
 }
 
@@ -32,8 +38,9 @@ export interface FrameDecoderOptions {
 /**
  * Splits a TCP byte stream into frames (a 4-byte big-endian length, then that many bytes).
  * Handles frames split at any byte and several frames in one chunk. A negative length or one
- * above `maxFrameSize` throws {@link FrameError} before anything is allocated for it; after
- * that every `push` throws the same error (the connection must be closed).
+ * above `maxFrameSize` throws {@link FrameError} before anything is allocated for it (the
+ * error carries the complete frames that preceded it in the same push); after that every `push`
+ * throws (the connection must be closed).
  */
 export class FrameDecoder {
   readonly maxFrameSize: number;
@@ -65,15 +72,14 @@ export class FrameDecoder {
     while (this.#buffered >= 4) {
       const len = this.#peekLength();
       if (len < 0 || len > this.maxFrameSize) {
-        this.#failure = new FrameError(
+        const message =
           len < 0
             ? `negative frame length ${len}`
-            : `frame length ${len} exceeds the maximum of ${this.maxFrameSize} bytes`,
-          len,
-        );
+            : `frame length ${len} exceeds the maximum of ${this.maxFrameSize} bytes`;
+        this.#failure = new FrameError(message, len);
         this.#chunks = [];
         this.#buffered = 0;
-        throw this.#failure;
+        throw new FrameError(message, len, frames);
       }
       if (this.#buffered < 4 + len) break;
       this.#take(4);

@@ -85,14 +85,14 @@ export class JuteReader {
   }
 
   /**
-   * A jute vector count: -1 (null) reads as 0. `minElementSize` bounds the count by the bytes
+   * A jute vector count: -1 (null) and, as in ZooKeeper's BinaryInputArchive, any other
+   * negative count read as 0 (an empty vector). `minElementSize` bounds the count by the bytes
    * left so that a huge count fails at once instead of after a long loop.
    */
   readCount(minElementSize: number): number {
     const at = this.#pos;
     const count = this.readInt();
-    if (count < -1) throw new DecodeError(`negative vector count ${count}`, at);
-    if (count === -1) return 0;
+    if (count < 0) return 0;
     if (count * minElementSize > this.#end - this.#pos) {
       throw new DecodeError(`vector count ${count} cannot fit in the ${this.#end - this.#pos} bytes left`, at);
     }

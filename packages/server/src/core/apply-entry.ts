@@ -12,6 +12,7 @@ import {
   MultiResponse,
   OpCode,
   opRecords,
+  ReconfigRequest,
   SetACLResponse,
   SetDataResponse,
 } from '@zookit/protocol';
@@ -89,9 +90,8 @@ function context(state: ApplyState, entry: LogEntry): WriteContext {
 function applyRequest(state: ApplyState, entry: LogEntry): Applied {
   const ctx = context(state, entry);
   try {
-    const reader = new JuteReader(entry.body ?? new Uint8Array(0));
-    const result = applyOne(ctx, entry.type, reader);
-    if (reader.remaining !== 0) throw new DecodeError('trailing bytes', reader.offset);
+    // Bytes after the record are ignored, as ZooKeeper ignores them.
+    const result = applyOne(ctx, entry.type, new JuteReader(entry.body ?? new Uint8Array(0)));
     return { ...result, triggers: ctx.triggers };
   } catch (e) {
     for (const undo of ctx.undo.reverse()) undo();
@@ -144,6 +144,8 @@ function applyOne(
         body: { stat: applySetACL(ctx, decode(opRecords(type)?.request as Codec<never>)) },
       };
     case OpCode.reconfig:
+      // ZooKeeper decodes the request before refusing it: a bad body is MarshallingError.
+      decode(ReconfigRequest);
       throw new WriteFailure(ErrorCode.ReconfigDisabled);
     case OpCode.multi:
       return { err: 0, codec: MultiResponse, body: { results: applyMulti(ctx, decode(MultiOperationRecord).ops) } };

@@ -212,7 +212,8 @@ export class ServerCore {
   #handshake(conn: ClientConnection, payload: Buffer, now: number): void {
     let request: ConnectRequest;
     try {
-      request = decode(ConnectRequest, payload);
+      // Bytes after the record (past the readOnly byte) are ignored, as ZooKeeper ignores them.
+      request = ConnectRequest.decode(new JuteReader(payload));
     } catch {
       this.#out.close(conn.id);
       return;
@@ -291,12 +292,10 @@ export class ServerCore {
     }
     if (header.type === OpCode.ping || header.type === OpCode.sasl) {
       // sasl: SASL is not supported; the client gets AuthFailed, as from a server without it.
+      // A ping is answered on xid -2 whatever xid it carried, as ZooKeeper does.
       const err = header.type === OpCode.ping ? 0 : ErrorCode.AuthFailed;
-      this.#enqueue(
-        conn,
-        { xid: header.xid, type: header.type, arrived: now, run: () => this.#reply(header.xid, err) },
-        now,
-      );
+      const xid = header.type === OpCode.ping ? Xid.PING : header.xid;
+      this.#enqueue(conn, { xid, type: header.type, arrived: now, run: () => this.#reply(xid, err) }, now);
       return;
     }
     if (header.type === OpCode.closeSession) {
@@ -319,8 +318,8 @@ export class ServerCore {
     if (!probe) {
       // Unknown op, a client-sent notification/createSession, or check outside a multi:
       // ZooKeeper answers Unimplemented and drops the connection (not the session).
-      this.#send(conn, this.#reply(header.xid, ErrorCode.Unimplemented, -1n));
-      this.#out.close(conn.id);
+      const frame = this.#reply(header.xid, ErrorCode.Unimplemented, -1n);
+      this.#enqueue(conn, { xid: header.xid, type: header.type, arrived: now, frame, closeAfter: true }, now);
       return;
     }
     this.#enqueue(
@@ -385,7 +384,7 @@ export class ServerCore {
   #auth(conn: ClientConnection, xid: number, body: Buffer): void {
     let packet: AuthPacket;
     try {
-      packet = decode(AuthPacket, body);
+      packet = AuthPacket.decode(new JuteReader(body));
     } catch {
       this.#send(conn, this.#reply(xid, ErrorCode.MarshallingError, 0n));
       return;
@@ -449,8 +448,10 @@ export class ServerCore {
     this.#lastApplied = entry.zxid;
     const origin = this.#origins.get(entry.zxid);
     this.#origins.delete(entry.zxid);
-    if (entry.type === OpCode.deleteContainer)
-      this.#reaping.delete(decode(DeleteContainerRequest, entry.body ?? new Uint8Array(0)).path);
+    if (entry.type === OpCode.deleteContainer && entry.sessionId === 0n) {
+      // Only the reaper's own entries (session 0) are tracked; their bodies are well formed.
+      this.#reaping.delete(DeleteContainerRequest.decode(new JuteReader(entry.body ?? new Uint8Array(0))).path);
+    }
     this.#fire(result, entry.zxid);
     if (result.createdSession) this.#sessionCreated(result.createdSession, origin, Number(entry.time));
     if (result.closedSession !== undefined) {

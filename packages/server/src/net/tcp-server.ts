@@ -126,11 +126,13 @@ export class TcpServer {
       try {
         frames = decoder.push(chunk);
       } catch (err) {
-        if (err instanceof FrameError) {
-          socket.destroy();
-          return;
-        }
-        throw err;
+        if (!(err instanceof FrameError)) throw err;
+        // Frames before the refused length still run (ZooKeeper reads frame by frame); then
+        // the connection closes once their replies are written.
+        for (const frame of err.frames) if (!socket.destroyed) this.#sink.receive(id, frame);
+        socket.end();
+        socket.destroySoon();
+        return;
       }
       for (const frame of frames) {
         if (socket.destroyed) return;
