@@ -1,0 +1,70 @@
+// The zookit tour, on an embedded server (or ZK_CONNECT): leader election with failover after a
+// session expiry, a fencing-token lock that shuts out a paused old holder, and a double barrier.
+import { ZooKeeperClient } from '@zookit/client';
+import { FencedOutError, FencedStore, LeaderLatch, Mutex } from '@zookit/recipes';
+import { expireSession } from '@zookit/testing';
+import { scratch, target } from './ensemble.js';
+
+const SESSION_TIMEOUT = 4000;
+const say = (who: string, what: string) => console.log(`  ${who.padEnd(10)} ${what}`);
+
+await using where = await target();
+console.log(
+  `zookit demo on ${where.embedded ? `an embedded zookit server (${where.connectString})` : where.connectString}\n`,
+);
+
+const workers = await Promise.all(
+  ['worker-1', 'worker-2', 'worker-3'].map(async (name) => ({
+    name,
+    zk: await ZooKeeperClient.connect(where.connectString, { sessionTimeout: SESSION_TIMEOUT }),
+  })),
+);
+
+console.log('1. Leader election: three workers, one leader.');
+const electionPath = scratch('election');
+const latches = workers.map((w) => new LeaderLatch(w.zk, electionPath, { id: w.name }));
+for (const latch of latches)
+  latch.onChange((leader) => say(latch.id, leader ? 'is now the LEADER' : 'is no longer leader'));
+await Promise.all(latches.map((l) => l.start()));
+const leader = await Promise.race(latches.map((l) => l.awaitLeadership().then(() => l)));
+const leaderWorker = workers.find((w) => w.name === leader.id) as (typeof workers)[number];
+console.log(`\n   ${leader.id}'s session is expired by the server (as after a long GC pause or a partition)...`);
+await expireSession(where.connectString, { id: leaderWorker.zk.sessionId, password: leaderWorker.zk.sessionPassword });
+const successor = await Promise.race(
+  latches
+    .filter((l) => l !== leader)
+    .map((l) => l.awaitLeadership({ signal: AbortSignal.timeout(10_000) }).then(() => l)),
+);
+console.log(
+  `   ${successor.id} took over; exactly one leader: ${latches
+    .filter((l) => l.hasLeadership)
+    .map((l) => l.id)
+    .join(', ')}\n`,
+);
+await Promise.all(latches.map((l) => l.close()));
+
+console.log('2. A lock with fencing tokens protects a shared store.');
+const lockPath = scratch('lock');
+const store = new FencedStore<string>();
+const [alice, bob] = workers as [(typeof workers)[number], (typeof workers)[number]];
+const oldLease = await new Mutex(alice.zk, lockPath).acquire();
+store.write('inventory', 'written by worker-1', oldLease.token);
+say(alice.name, `holds the lock with token ${oldLease.token} and writes`);
+say(alice.name, 'pauses (a stop-the-world GC) while its session expires...');
+await expireSession(where.connectString, { id: alice.zk.sessionId, password: alice.zk.sessionPassword });
+const newLease = await new Mutex(bob.zk, lockPath).acquire({ signal: AbortSignal.timeout(10_000) });
+store.write('inventory', 'written by worker-2', newLease.token);
+say(bob.name, `acquired the lock with token ${newLease.token} and writes`);
+try {
+  store.write('inventory', 'late write by worker-1', oldLease.token);
+  throw new Error('the stale write was accepted: fencing failed');
+} catch (err) {
+  if (!(err instanceof FencedOutError)) throw err;
+  say(alice.name, `wakes up and writes with token ${oldLease.token}: REFUSED (${err.message})`);
+}
+say('store', `holds "${store.read('inventory')}"`);
+await newLease.release();
+await oldLease.release();
+
+await Promise.all(workers.map((w) => w.zk.close()));
+console.log('\nDone.');

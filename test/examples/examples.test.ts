@@ -1,0 +1,50 @@
+// Every example and the demo run to completion on the embedded server (the gate runs them all).
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const dist = join(dirname(fileURLToPath(import.meta.url)), '../../examples/dist');
+const programs = readdirSync(dist).filter((f) => /^(\d\d-.*|demo)\.js$/.test(f));
+
+function run(file: string): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const { ZK_CONNECT: _, ...env } = process.env;
+    const child = spawn(process.execPath, [join(dist, file)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
+}
+
+/** A line each program must print: proof it did its job, not just that it exited. */
+const proof: Record<string, RegExp> = {
+  '01-connect.js': /watch fired: \{ type: 'NodeDataChanged'/,
+  '02-mutex-fencing.js': /fenced out: write to "balance" with fencing token \d+ refused/,
+  '03-leader-latch.js': /worker-\d leads now/,
+  'demo.js': /wakes up and writes with token \d+: REFUSED/,
+};
+
+describe('examples', () => {
+  it('finds the examples and the demo', () => {
+    expect(programs).toEqual(expect.arrayContaining(Object.keys(proof)));
+  });
+
+  it.each(programs)('%s runs to completion on the embedded server', async (file) => {
+    const { code, out } = await run(file);
+    expect(code, out).toBe(0);
+    const expected = proof[file];
+    expect(expected, `register the line ${file} must print in \`proof\``).toBeDefined();
+    expect(out).toMatch(expected as RegExp);
+  });
+});
