@@ -1,7 +1,7 @@
 // Connection faults against real ZooKeeper: the client must report suspended/lost in time,
 // fail what is pending, and resume the same session when it can.
 import { performance } from 'node:perf_hooks';
-import { ConnectionLossError, SessionExpiredError, type WatchEvent, ZooKeeperClient } from '@zookit/client';
+import { ConnectionLossError, retryNTimes, SessionExpiredError, type WatchEvent, ZooKeeperClient } from '@zookit/client';
 import { expireSession, FaultProxy, waitUntil } from '@zookit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverTargets, type TestServer } from '../servers.js';
@@ -150,6 +150,25 @@ describe.each(serverTargets)('client under connection faults on $name', (target)
       expect(recorder.states).toEqual(['suspended', 'reconnected', 'closed']);
     } finally {
       await other.close();
+      await proxy.stop();
+    }
+  });
+
+  it("retry – an operation cut by a connection loss is retried under the client's policy", async () => {
+    const { proxy, zk } = await viaProxy({ sessionTimeout: 8000, retryPolicy: retryNTimes({ n: 3, sleepMs: 10 }) });
+    try {
+      await zk.create('/retried', 'v0');
+      let attempts = 0;
+      const stat = await zk.retry(async () => {
+        attempts++;
+        if (attempts === 1) proxy.dropNextReply(); // the connection breaks with this request in flight
+        return zk.setData('/retried', 'v1');
+      });
+      expect(attempts).toBe(2);
+      expect(stat.version).toBeGreaterThanOrEqual(1);
+      expect((await zk.getData('/retried')).data?.toString()).toBe('v1');
+    } finally {
+      await zk.close();
       await proxy.stop();
     }
   });

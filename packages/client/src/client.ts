@@ -31,6 +31,9 @@ import {
 import { protectedCreate } from './operations/protected-create.js';
 import { serverWatchRequest } from './operations/watch-ops.js';
 import type { AuthInfo, Logger, NewSessionPolicy } from './options.js';
+import { exponentialBackoffRetry } from './retry/exponential-backoff-retry.js';
+import { type RetryAttempt, retry } from './retry/retry.js';
+import type { RetryPolicy } from './retry/retry-policy.js';
 import { Session } from './session.js';
 import { Transaction } from './transaction.js';
 import type {
@@ -70,6 +73,11 @@ export interface ZooKeeperClientOptions {
   /** Largest frame sent or accepted, in bytes. Default jute.maxbuffer + 1024. */
   maxFrameSize?: number;
   /**
+   * The default policy of {@link ZooKeeperClient.retry} (Curator's client retry policy).
+   * Default: exponential backoff from 100 ms, at most 3 retries (Curator's common setting).
+   */
+  retryPolicy?: RetryPolicy;
+  /**
    * Resume an existing session (its id and password, from `sessionId`/`sessionPassword` of
    * another client) instead of creating one. If it has expired, `connect()` reports `lost`
    * and then (policy `'recreate'`) a new session.
@@ -89,11 +97,13 @@ export interface ZooKeeperClientOptions {
 export class ZooKeeperClient implements AsyncDisposable {
   readonly #session: Session;
   readonly #ctx: OpContext;
+  readonly #retryPolicy: RetryPolicy;
   #state: ConnectionState | 'connecting' = 'connecting';
 
-  private constructor(session: Session, chroot: string | undefined) {
+  private constructor(session: Session, chroot: string | undefined, retryPolicy: RetryPolicy) {
     this.#session = session;
     this.#ctx = { session, chroot };
+    this.#retryPolicy = retryPolicy;
     session.states.on((e) => {
       this.#state = e.state;
     });
@@ -125,7 +135,9 @@ export class ZooKeeperClient implements AsyncDisposable {
       logger: options.logger ?? {},
       session: checkSession(options.session),
     });
-    const client = new ZooKeeperClient(session, chroot);
+    const retryPolicy = options.retryPolicy ?? exponentialBackoffRetry({ baseSleepMs: 100, maxRetries: 3 });
+    if (typeof retryPolicy?.allowRetry !== 'function') throw new TypeError('retryPolicy: expected a RetryPolicy');
+    const client = new ZooKeeperClient(session, chroot, retryPolicy);
     const signals = [AbortSignal.timeout(connectTimeout)];
     if (options.signal) signals.push(options.signal);
     const signal = AbortSignal.any(signals);
@@ -317,6 +329,18 @@ export class ZooKeeperClient implements AsyncDisposable {
         options.signal,
       ),
     );
+  }
+
+  /**
+   * Runs `fn` again after retryable failures (connection loss, timeouts, session moved,
+   * throttling) as the client's `retryPolicy` (or `options.policy`) allows; see {@link retry}.
+   * Operations that are not idempotent (a sequential create) should use protected mode instead.
+   */
+  retry<T>(
+    fn: (attempt: RetryAttempt) => Promise<T>,
+    options: { policy?: RetryPolicy; signal?: AbortSignal } = {},
+  ): Promise<T> {
+    return retry(fn, { policy: options.policy ?? this.#retryPolicy, signal: options.signal });
   }
 
   /** Closes the session (ephemerals are deleted at once) and the connection. Idempotent. */
