@@ -1,16 +1,11 @@
-import {
-  type ConnectionState,
-  NoNodeError,
-  type Stat,
-  type WatchEvent,
-  type Watcher,
-  type ZooKeeperClient,
-} from '@zookit/client';
-import { type ConnectionErrorPolicy, isErrorState } from '../connection-error-policy.js';
+import { ConnectionLossError, NoNodeError, SessionExpiredError, type ZooKeeperClient } from '@zookit/client';
+import type { ConnectionErrorPolicy } from '../connection-error-policy.js';
 import { deleteQuietly } from '../internal/delete-quietly.js';
-import { ensureParents } from '../internal/paths.js';
 import { sortBySequence } from '../internal/sequence-order.js';
-import { type Lease, LeaseLostError } from './lease.js';
+import { createOwnNode } from './create-own-node.js';
+import { grantLease } from './grant-lease.js';
+import type { Lease } from './lease.js';
+import { wakeOn } from './wake-on.js';
 
 /**
  * Decides, from the sorted children and our index, whether we hold the lock and otherwise
@@ -67,6 +62,9 @@ export class LockEngine {
         outcome = await this.#waitForTurn(node.name, signal);
       } catch (err) {
         await deleteQuietly(this.#o.client, node.path);
+        // A connection broke under a request, or the session ended: join again (the client
+        // holds new requests until it is connected). Anything else ends the acquire.
+        if (err instanceof ConnectionLossError || err instanceof SessionExpiredError) continue;
         throw err;
       }
       if (outcome === 'gone') continue;
@@ -77,19 +75,24 @@ export class LockEngine {
         await deleteQuietly(this.#o.client, node.path);
         continue;
       }
-      return this.#grant(node.path, stat);
+      return grantLease(this.#o.client, node.path, stat, this.#o.errorPolicy);
     }
   }
 
   /** Tries once: holds the lock now or leaves no node and resolves `undefined`. */
   async tryAcquire(signal?: AbortSignal, data: Uint8Array | null = null): Promise<Lease | undefined> {
     const node = await this.#join(signal, data);
-    const { children } = await this.#o.client.getChildren(this.#o.basePath, { signal });
-    const sorted = sortBySequence(children, this.#o.lockName);
-    const index = sorted.indexOf(node.name);
-    const { stat } = await this.#o.client.exists(node.path, { signal });
-    if (index >= 0 && this.#o.policy(sorted, index).acquired && stat?.ephemeralOwner === this.#o.client.sessionId) {
-      return this.#grant(node.path, stat);
+    try {
+      const { children } = await this.#o.client.getChildren(this.#o.basePath, { signal });
+      const sorted = sortBySequence(children, this.#o.lockName);
+      const index = sorted.indexOf(node.name);
+      const { stat } = await this.#o.client.exists(node.path, { signal });
+      if (index >= 0 && this.#o.policy(sorted, index).acquired && stat?.ephemeralOwner === this.#o.client.sessionId) {
+        return grantLease(this.#o.client, node.path, stat, this.#o.errorPolicy);
+      }
+    } catch (err) {
+      await deleteQuietly(this.#o.client, node.path);
+      throw err;
     }
     await deleteQuietly(this.#o.client, node.path);
     return undefined;
@@ -97,20 +100,8 @@ export class LockEngine {
 
   async #join(signal: AbortSignal | undefined, data: Uint8Array | null): Promise<{ path: string; name: string }> {
     const { client, basePath, lockName } = this.#o;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const { path } = await client.create(`${basePath}/${lockName}`, data, {
-          mode: 'ephemeral-sequential',
-          protected: true,
-          signal,
-        });
-        return { path, name: path.slice(basePath.length + 1) };
-      } catch (err) {
-        // The lock node (a container) is missing or was just reaped: create it and try again.
-        if (!(err instanceof NoNodeError) || attempt >= 3) throw err;
-        await ensureParents(client, `${basePath}/${lockName}`, signal);
-      }
-    }
+    const { path } = await createOwnNode(client, `${basePath}/${lockName}`, data, 'ephemeral-sequential', signal);
+    return { path, name: path.slice(basePath.length + 1) };
   }
 
   /** Resolves 'acquired' at our turn, or 'gone' if our node vanished (session lost). */
@@ -142,69 +133,4 @@ export class LockEngine {
       }
     }
   }
-
-  #grant(path: string, stat: Stat): Lease {
-    const { client, errorPolicy } = this.#o;
-    const controller = new AbortController();
-    const end = (reason: LeaseLostError['reason']) => {
-      if (!controller.signal.aborted) controller.abort(new LeaseLostError(reason, path));
-    };
-    const unsubscribe = client.onStateChange((e) => {
-      if (isErrorState(errorPolicy, e.state)) end(stateReason(e.state));
-    });
-    const watcher: Watcher = (event: WatchEvent) => {
-      if (event.type === 'NodeDeleted') end('deleted');
-      else if (event.type === 'SessionExpired') end('lost');
-      else if (event.type === 'Closed') end('closed');
-      else if (event.type === 'NodeDataChanged' && !controller.signal.aborted) {
-        void client.exists(path, { watch: watcher }).catch(() => end('lost'));
-      }
-    };
-    void client.exists(path, { watch: watcher }).then(
-      ({ stat: now }) => {
-        if (!now) end('deleted');
-      },
-      () => end('lost'),
-    );
-    let released: Promise<void> | undefined;
-    const release = (): Promise<void> => {
-      released ??= (async () => {
-        end('released');
-        unsubscribe();
-        await client
-          .removeWatches(path, { type: 'data', watcher, local: !client.connectedServer })
-          .catch(() => undefined);
-        if (client.sessionId === stat.ephemeralOwner) await deleteQuietly(client, path);
-      })();
-      return released;
-    };
-    return {
-      token: stat.czxid,
-      path,
-      sessionId: stat.ephemeralOwner,
-      signal: controller.signal,
-      release,
-      [Symbol.asyncDispose]: release,
-    };
-  }
-}
-
-function stateReason(state: ConnectionState): LeaseLostError['reason'] {
-  return state === 'suspended' ? 'suspended' : state === 'closed' ? 'closed' : 'lost';
-}
-
-/** A one-shot watcher as a promise that also rejects when `signal` aborts. */
-function wakeOn(signal: AbortSignal | undefined): { watcher: Watcher; promise: Promise<void>; dispose(): void } {
-  let resolve!: () => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  const onAbort = () => reject(signal?.reason);
-  signal?.addEventListener('abort', onAbort, { once: true });
-  const dispose = () => signal?.removeEventListener('abort', onAbort);
-  promise.then(dispose, dispose);
-  promise.catch(() => undefined);
-  return { watcher: () => resolve(), promise, dispose };
 }

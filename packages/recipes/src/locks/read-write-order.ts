@@ -1,0 +1,59 @@
+import type { LockPolicy } from './lock-engine.js';
+
+/** Curator's lock names for the two halves (both 8 characters, as Curator requires). */
+export const READ_LOCK_NAME = '__READ__';
+export const WRITE_LOCK_NAME = '__WRIT__';
+
+/** Whether a child of a read-write lock is a writer's node. */
+export function isWriter(child: string): boolean {
+  return child.includes(WRITE_LOCK_NAME);
+}
+
+/** What a child sorts by: the text after the last lock name, as Curator's sorting driver does. */
+export function readWriteKey(child: string): string {
+  const i = Math.max(child.lastIndexOf(READ_LOCK_NAME), child.lastIndexOf(WRITE_LOCK_NAME));
+  return i >= 0 ? child.slice(i + WRITE_LOCK_NAME.length) : child;
+}
+
+/**
+ * Orders a read-write lock's children by their sequence, whichever half they belong to. A
+ * downgraded read node carries its writer's sequence; on that tie the writer sorts first (it
+ * was there first), then by name so every process sees the same order.
+ */
+export function sortReadWrite(children: readonly string[]): string[] {
+  return [...children].sort((a, b) => {
+    const ka = readWriteKey(a);
+    const kb = readWriteKey(b);
+    if (ka !== kb) return ka < kb ? -1 : 1;
+    const wa = isWriter(a);
+    if (wa !== isWriter(b)) return wa ? -1 : 1;
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+}
+
+/** Re-orders the engine's list (sorted for one lock name only) and finds our node in it. */
+function locate(sorted: readonly string[], ourIndex: number): { order: string[]; index: number } {
+  const order = sortReadWrite(sorted);
+  return { order, index: order.indexOf(sorted[ourIndex] as string) };
+}
+
+/** A writer holds when no node of either half is before it; it watches its immediate predecessor. */
+export const writerPolicy: LockPolicy = (sorted, ourIndex) => {
+  const { order, index } = locate(sorted, ourIndex);
+  return index === 0 ? { acquired: true } : { acquired: false, watch: order[index - 1] as string };
+};
+
+/**
+ * A reader holds when no writer is before it. Otherwise it watches the nearest earlier writer:
+ * only that writer's departure can change its verdict, and readers behind different writers
+ * wake at different times (Curator watches the first writer instead). It never watches a later
+ * node: a reader watching a later writer that watches the reader deadlocks (kazoo #649).
+ */
+export const readerPolicy: LockPolicy = (sorted, ourIndex) => {
+  const { order, index } = locate(sorted, ourIndex);
+  for (let i = index - 1; i >= 0; i--) {
+    const node = order[i] as string;
+    if (isWriter(node)) return { acquired: false, watch: node };
+  }
+  return { acquired: true };
+};
