@@ -4,13 +4,31 @@
  * lost, session expiry and close; docs/recipes.md has the table.
  */
 
+export type { BarrierCallOptions } from './barriers/barrier.js';
+export { Barrier } from './barriers/barrier.js';
+export type { DoubleBarrierOptions } from './barriers/double-barrier.js';
+export { DoubleBarrier } from './barriers/double-barrier.js';
 export type { ConnectionErrorPolicy } from './connection-error-policy.js';
 export { isErrorState } from './connection-error-policy.js';
+export { AtomicLong } from './counters/atomic-long.js';
+export type {
+  AtomicCallOptions,
+  AtomicOptions,
+  AtomicResult,
+  AtomicStats,
+  PromotedToLock,
+} from './counters/atomic-node.js';
+export { AtomicValue } from './counters/atomic-value.js';
+export { SharedCount } from './counters/shared-count.js';
+export type { SharedCallOptions, Versioned } from './counters/shared-node.js';
+export { SharedValue } from './counters/shared-value.js';
 export { FencedOutError, FencedStore } from './fencing/fenced-store.js';
 export { guardedSetData } from './fencing/guarded-write.js';
 export { fencedUpdate } from './fencing/sql.js';
 export type { LeaderLatchOptions, Leadership } from './leader/leader-latch.js';
 export { LeaderLatch } from './leader/leader-latch.js';
+export type { LeaderSelectorOptions, Participant } from './leader/leader-selector.js';
+export { LeaderSelector } from './leader/leader-selector.js';
 export type { Lease } from './locks/lease.js';
 export { LeaseLostError } from './locks/lease.js';
 export type { LockEngineOptions, LockPolicy } from './locks/lock-engine.js';
