@@ -1,7 +1,9 @@
 // The zookit tour, on an embedded server (or ZK_CONNECT): leader election with failover after a
-// session expiry, a fencing-token lock that shuts out a paused old holder, and a double barrier.
+// session expiry, a fencing-token lock that shuts out a paused old holder, and a double barrier
+// that releases everyone together.
+import { performance } from 'node:perf_hooks';
 import { ZooKeeperClient } from '@zookit/client';
-import { FencedOutError, FencedStore, LeaderLatch, Mutex } from '@zookit/recipes';
+import { DoubleBarrier, FencedOutError, FencedStore, LeaderLatch, Mutex } from '@zookit/recipes';
 import { expireSession } from '@zookit/testing';
 import { scratch, target } from './ensemble.js';
 
@@ -65,6 +67,23 @@ try {
 say('store', `holds "${store.read('inventory')}"`);
 await newLease.release();
 await oldLease.release();
+
+console.log('\n3. A double barrier: nobody starts before all three have arrived, nobody leaves early.');
+const barrierPath = scratch('barrier');
+const start = performance.now();
+const at = () => `+${Math.round(performance.now() - start)} ms`.padStart(8);
+await Promise.all(
+  workers.map(async (w, i) => {
+    const barrier = new DoubleBarrier(w.zk, barrierPath, { members: workers.length });
+    // Arrive at different times; all are released together when the last one enters.
+    await new Promise((resolve) => setTimeout(resolve, i * 150));
+    say(w.name, `${at()} arrives at the barrier`);
+    await barrier.enter({ signal: AbortSignal.timeout(10_000) });
+    say(w.name, `${at()} released: everyone is here`);
+    await barrier.leave({ signal: AbortSignal.timeout(10_000) });
+    await barrier.close();
+  }),
+);
 
 await Promise.all(workers.map((w) => w.zk.close()));
 console.log('\nDone.');

@@ -32,7 +32,10 @@ const proof: Record<string, RegExp> = {
   '01-connect.js': /watch fired: \{ type: 'NodeDataChanged'/,
   '02-mutex-fencing.js': /fenced out: write to "balance" with fencing token \d+ refused/,
   '03-leader-latch.js': /worker-\d leads now/,
-  'demo.js': /wakes up and writes with token \d+: REFUSED/,
+  '04-leader-selector.js': /6 turns, one leader at a time/,
+  '05-barrier.js': /all left together/,
+  '06-shared-counter.js': /SharedCount after 3 × 5 increments: 15\nAtomicLong after 3 × 2 increments: 6/,
+  'demo.js': /wakes up and writes with token \d+: REFUSED[\s\S]*released: everyone is here/,
 };
 
 describe('examples', () => {
