@@ -1,10 +1,10 @@
 // The long server fuzz run, outside the test gate: `pnpm fuzz:server` (FUZZ_SERVER_FRAMES
 // frames, default 100,000; FUZZ_SEED=random prints its seed). Same judge as the gate run.
-import { describe, expect, it } from 'vitest';
-import { collectGarbage, type FuzzFixture, startFixture, waitFor } from './fuzz-fixture.js';
-import { type FuzzSummary, formatSummary, fuzzServer } from './fuzz-server.js';
+import { describe, it } from 'vitest';
+import { expectClean, MIX } from './expect-clean.js';
+import { collectGarbage, startFixture, waitFor } from './fuzz-fixture.js';
+import { formatSummary, fuzzServer } from './fuzz-server.js';
 import { Prng } from './prng.js';
-import { SCRIPT_MIX, type ScriptKind } from './scripts.js';
 
 const LONG_RUN_FRAMES = Number(process.env.FUZZ_SERVER_FRAMES ?? 100_000);
 const SEED =
@@ -12,24 +12,6 @@ const SEED =
     ? Math.floor(Math.random() * 0x1_0000_0000)
     : Prng.seedFrom(process.env.FUZZ_SEED);
 const MB = 1024 * 1024;
-const MIX: ReadonlyArray<readonly [number, ScriptKind]> = [...SCRIPT_MIX, [1, 'max-frame']];
-
-function expectClean(summary: FuzzSummary, f: FuzzFixture): void {
-  const report = formatSummary(summary);
-  expect
-    .soft(
-      summary.crashes.map((c) => c.error.split('\n')[0]),
-      report,
-    )
-    .toEqual([]);
-  expect
-    .soft(
-      summary.violations.map((v) => `${v.step}: expected ${v.expected}; observed ${v.observed}`),
-      report,
-    )
-    .toEqual([]);
-  expect.soft(f.healthy.failures).toEqual([]);
-}
 
 describe(`server fuzz – long run (seed ${SEED})`, () => {
   it(`${LONG_RUN_FRAMES} frames`, async () => {

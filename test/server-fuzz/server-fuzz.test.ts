@@ -8,38 +8,18 @@
 import { connect, type Socket } from 'node:net';
 import { ErrorCode, encodeRequestFrame, GetDataRequest, OpCode, SetDataRequest } from '@zookit/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectClean, MIX } from './expect-clean.js';
 import { runConnection } from './fuzz-connection.js';
 import { collectGarbage, type FuzzFixture, hello, play, startFixture, verdict, waitFor } from './fuzz-fixture.js';
-import { type FuzzSummary, formatSummary, fuzzServer } from './fuzz-server.js';
+import { formatSummary, fuzzServer } from './fuzz-server.js';
 import { Prng } from './prng.js';
-import { SCRIPT_MIX, type ScriptKind, scriptFor } from './scripts.js';
+import { scriptFor } from './scripts.js';
 
 const SEED =
   process.env.FUZZ_SEED === 'random'
     ? Math.floor(Math.random() * 0x1_0000_0000)
     : Prng.seedFrom(process.env.FUZZ_SEED ?? '4');
 const MB = 1024 * 1024;
-
-/** The default mix plus a few frames of exactly jute.maxbuffer and one byte more. */
-const MIX: ReadonlyArray<readonly [number, ScriptKind]> = [...SCRIPT_MIX, [1, 'max-frame']];
-
-/** What a run must show, whatever the seed. */
-function expectClean(summary: FuzzSummary, f: FuzzFixture): void {
-  const report = formatSummary(summary);
-  expect
-    .soft(
-      summary.crashes.map((c) => c.error.split('\n')[0]),
-      report,
-    )
-    .toEqual([]);
-  expect
-    .soft(
-      summary.violations.map((v) => `${v.step}: expected ${v.expected}; observed ${v.observed}`),
-      report,
-    )
-    .toEqual([]);
-  expect.soft(f.healthy.failures).toEqual([]);
-}
 
 /** A raw connection that records what it receives. */
 function rawConnection(port: number): { socket: Socket; received: () => Buffer; closed: () => boolean } {
