@@ -8,6 +8,10 @@ export type { BarrierCallOptions } from './barriers/barrier.js';
 export { Barrier } from './barriers/barrier.js';
 export type { DoubleBarrierOptions } from './barriers/double-barrier.js';
 export { DoubleBarrier } from './barriers/double-barrier.js';
+export type { TreeCacheEvent } from './cache/cache-event.js';
+export type { CachedNode } from './cache/cache-node.js';
+export type { TreeCacheOptions } from './cache/tree-cache.js';
+export { TreeCache } from './cache/tree-cache.js';
 export type { ConnectionErrorPolicy } from './connection-error-policy.js';
 export { isErrorState } from './connection-error-policy.js';
 export { AtomicLong } from './counters/atomic-long.js';
@@ -43,3 +47,13 @@ export type { MaxLeasesSource, SemaphoreAcquireOptions, SemaphoreOptions } from 
 export { InconsistentMaxLeasesError, Semaphore } from './locks/semaphore.js';
 export type { SemaphoreMutexAcquireOptions, SemaphoreMutexOptions } from './locks/semaphore-mutex.js';
 export { SemaphoreMutex } from './locks/semaphore-mutex.js';
+export type { GroupMemberEvent, GroupMemberOptions } from './nodes/group-member.js';
+export { GroupMember } from './nodes/group-member.js';
+export type { PersistentNodeMode, PersistentNodeOptions } from './nodes/persistent-node.js';
+export { PersistentNode } from './nodes/persistent-node.js';
+export type {
+  PersistentWatcherEvent,
+  PersistentWatcherOptions,
+  PersistentWatcherReset,
+} from './nodes/persistent-watcher.js';
+export { PersistentWatcher } from './nodes/persistent-watcher.js';
