@@ -35,6 +35,7 @@ const proof: Record<string, RegExp> = {
   '04-leader-selector.js': /6 turns, one leader at a time/,
   '05-barrier.js': /all left together/,
   '06-shared-counter.js': /SharedCount after 3 × 5 increments: 15\nAtomicLong after 3 × 2 increments: 6/,
+  '07-cache.js': /cache view: db = postgres:\/\/b, children = db \(converged\)/,
   'demo.js': /wakes up and writes with token \d+: REFUSED[\s\S]*released: everyone is here/,
 };
 
