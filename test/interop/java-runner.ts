@@ -15,11 +15,12 @@ const SOURCES = fileURLToPath(new URL('./java/', import.meta.url));
 const SOURCES_OF: Readonly<Record<JavaScenario, readonly string[]>> = {
   ZkInteropScenario: ['ScenarioRunner.java', 'TcpProxy.java', 'ZkSupport.java', 'ZkInteropScenario.java'],
   CuratorInteropScenario: ['ScenarioRunner.java', 'CuratorSupport.java', 'CuratorInteropScenario.java'],
+  CuratorContender: ['ScenarioRunner.java', 'CuratorSupport.java', 'CuratorContender.java'],
 };
 const COMPILE_TIMEOUT_MS = 60_000;
 
 /** The Java scenarios, by main class. */
-export type JavaScenario = 'ZkInteropScenario' | 'CuratorInteropScenario';
+export type JavaScenario = 'ZkInteropScenario' | 'CuratorInteropScenario' | 'CuratorContender';
 
 /** A jar by its base name (`zookeeper` finds zookeeper.jar or zookeeper-3.8.0.jar) and its Debian package. */
 interface JarSpec {
@@ -86,6 +87,16 @@ export class JavaScenarios {
     return runProcess(toolchain.java, [...JVM_FLAGS, '-cp', classpath, scenario, connectString], {
       timeoutMs: options.timeoutMs,
     });
+  }
+
+  /**
+   * The command line that runs `scenario` with `args` (compiling it first if needed), for a caller
+   * that spawns the JVM itself (to talk to its stdin, or read its stdout while it runs).
+   */
+  async commandLine(scenario: JavaScenario, args: readonly string[]): Promise<{ command: string; args: string[] }> {
+    const { toolchain, classes } = await this.#compiledOnce(scenario);
+    const classpath = [...toolchain.classpath, classes].join(delimiter);
+    return { command: toolchain.java, args: [...JVM_FLAGS, '-cp', classpath, scenario, ...args] };
   }
 
   /** Removes the compiled classes (after any compilation still running). */
