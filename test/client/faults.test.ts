@@ -1,7 +1,13 @@
 // Connection faults against real ZooKeeper: the client must report suspended/lost in time,
 // fail what is pending, and resume the same session when it can.
 import { performance } from 'node:perf_hooks';
-import { ConnectionLossError, retryNTimes, SessionExpiredError, type WatchEvent, ZooKeeperClient } from '@zookit/client';
+import {
+  ConnectionLossError,
+  retryNTimes,
+  SessionExpiredError,
+  type WatchEvent,
+  ZooKeeperClient,
+} from '@zookit/client';
 import { expireSession, FaultProxy, waitUntil } from '@zookit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverTargets, type TestServer } from '../servers.js';

@@ -4,7 +4,6 @@ import {
   ConnectRequest,
   ConnectResponse,
   DeleteContainerRequest,
-  decode,
   ErrorCode,
   encode,
   encodeRecordFrame,
