@@ -1,4 +1,4 @@
-import { ConnectionLossError, NoNodeError, SessionExpiredError, type ZooKeeperClient } from '@zookit/client';
+import { ConnectionLossError, NoNodeError, SessionExpiredError, type Stat, type ZooKeeperClient } from '@zookit/client';
 import type { ConnectionErrorPolicy } from '../connection-error-policy.js';
 import { deleteQuietly } from '../internal/delete-quietly.js';
 import { sortBySequence } from '../internal/sequence-order.js';
@@ -69,8 +69,13 @@ export class LockEngine {
       }
       if (outcome === 'gone') continue;
       // Only a node of the current session proves anything (CURATOR-696): a node left by an
-      // earlier session may still be there until the server reaps it.
-      const { stat } = await this.#o.client.exists(node.path, { signal });
+      // earlier session may still be there until the server reaps it. When the session that
+      // created the node is still ours, the node we just saw in the children is that node: its
+      // create Stat is current for what matters (czxid, owner) and no extra read is needed.
+      const stat =
+        node.stat.ephemeralOwner === this.#o.client.sessionId
+          ? node.stat
+          : (await this.#o.client.exists(node.path, { signal })).stat;
       if (!stat || stat.ephemeralOwner !== this.#o.client.sessionId) {
         await deleteQuietly(this.#o.client, node.path);
         continue;
@@ -86,7 +91,10 @@ export class LockEngine {
       const { children } = await this.#o.client.getChildren(this.#o.basePath, { signal });
       const sorted = sortBySequence(children, this.#o.lockName);
       const index = sorted.indexOf(node.name);
-      const { stat } = await this.#o.client.exists(node.path, { signal });
+      const stat =
+        node.stat.ephemeralOwner === this.#o.client.sessionId
+          ? node.stat
+          : (await this.#o.client.exists(node.path, { signal })).stat;
       if (index >= 0 && this.#o.policy(sorted, index).acquired && stat?.ephemeralOwner === this.#o.client.sessionId) {
         return grantLease(this.#o.client, node.path, stat, this.#o.errorPolicy);
       }
@@ -98,10 +106,13 @@ export class LockEngine {
     return undefined;
   }
 
-  async #join(signal: AbortSignal | undefined, data: Uint8Array | null): Promise<{ path: string; name: string }> {
+  async #join(
+    signal: AbortSignal | undefined,
+    data: Uint8Array | null,
+  ): Promise<{ path: string; name: string; stat: Stat }> {
     const { client, basePath, lockName } = this.#o;
-    const { path } = await createOwnNode(client, `${basePath}/${lockName}`, data, 'ephemeral-sequential', signal);
-    return { path, name: path.slice(basePath.length + 1) };
+    const { path, stat } = await createOwnNode(client, `${basePath}/${lockName}`, data, 'ephemeral-sequential', signal);
+    return { path, name: path.slice(basePath.length + 1), stat };
   }
 
   /** Resolves 'acquired' at our turn, or 'gone' if our node vanished (session lost). */
