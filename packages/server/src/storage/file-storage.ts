@@ -22,6 +22,13 @@ export interface FileStorageOptions {
   /** A segment that reached this size is closed and a new one started. Default 64 MiB. */
   readonly segmentBytes?: number;
   /**
+   * Segments are extended with zeros this many bytes at a time, ahead of the writes (ZooKeeper's
+   * preAllocSize), so that a commit overwrites zeros instead of growing the file and its fdatasync
+   * need not commit a new size; a segment is never preallocated beyond `segmentBytes`. Default
+   * 64 MiB; 0 disables it (every commit then grows the file).
+   */
+  readonly preallocateBytes?: number;
+  /**
    * Called once if writing or syncing the log fails. From then on nothing more is acknowledged
    * (after a failed fsync nothing written since the last good one can be trusted) and `close()`
    * rejects with the error. Default: throw it as an uncaught exception, as ZooKeeper exits.
@@ -43,15 +50,22 @@ export interface FileStorageStats {
 
 type State = 'new' | 'opening' | 'open' | 'closing' | 'closed';
 
+interface Current {
+  readonly file: DiskFile;
+  size: number;
+  allocated: number;
+}
+
 /**
  * Durable storage in a data directory: a checksummed write-ahead log in segment files, and
  * snapshots. Everything appended in one event-loop turn (and while the previous commit is in
  * flight) is written with one write and one fdatasync, then reported durable; nothing is
- * reported before its fsync. Snapshots are written to a temp file, fsynced, renamed and the
- * directory fsynced; then the log they cover is deleted. `open` recovers the newest valid
- * snapshot and the log after it, cuts off a torn tail, and rejects with CorruptDataError on
- * damage elsewhere. The directory layout is described in the package README. One process per
- * directory: nothing guards against two.
+ * reported before its fsync. Segments are preallocated with zeros in large chunks, so that most
+ * commits overwrite zeros and their fdatasync has no file size to commit. Snapshots are written
+ * to a temp file, fsynced, renamed and the directory fsynced; then the log they cover is deleted.
+ * `open` recovers the newest valid snapshot and the log after it, cuts off a torn tail, and
+ * rejects with CorruptDataError on damage elsewhere. The directory layout and the recovery rules
+ * are described in the package README. One process per directory: nothing guards against two.
  */
 export class FileStorage implements Storage {
   readonly dir: string;
@@ -59,6 +73,7 @@ export class FileStorage implements Storage {
   readonly #snapshotEvery: number;
   readonly #keepSnapshots: number;
   readonly #segmentBytes: number;
+  readonly #preallocateBytes: number;
   readonly #onError: (error: Error) => void;
   #state: State = 'new';
   #opening: Promise<Recovered> | undefined;
@@ -69,7 +84,8 @@ export class FileStorage implements Storage {
   #lastAppended = 0n;
   #durable = 0n;
   #segments: Segment[] = [];
-  #current: { file: DiskFile; size: number } | undefined;
+  /** The segment being written: where its next record goes (`size`), and its length with zeros (`allocated`). */
+  #current: Current | undefined;
   #roll = false;
   #flushing: Promise<void> | undefined;
   #sinceSnapshot = 0;
@@ -85,6 +101,7 @@ export class FileStorage implements Storage {
     this.#snapshotEvery = atLeast('snapshotEvery', options.snapshotEvery ?? 100_000, 1);
     this.#keepSnapshots = atLeast('keepSnapshots', options.keepSnapshots ?? 2, 1);
     this.#segmentBytes = atLeast('segmentBytes', options.segmentBytes ?? 64 * 1024 * 1024, 1);
+    this.#preallocateBytes = atLeast('preallocateBytes', options.preallocateBytes ?? 64 * 1024 * 1024, 0);
     this.#onError =
       options.onError ??
       ((error) =>
@@ -196,13 +213,22 @@ export class FileStorage implements Storage {
       const seq = (this.#segments.at(-1)?.seq ?? 0) + 1;
       const name = segmentName(seq);
       const file = await this.#disk.open(this.#path(name), 'create');
-      this.#current = { file, size: 0 };
+      this.#current = { file, size: 0, allocated: 0 };
       this.#segments.push({ seq, name, prevZxid: this.#durable });
       bytes = Buffer.concat([encodeSegmentHeader(this.#durable), bytes]);
     }
-    const current = this.#current as { file: DiskFile; size: number };
+    const current = this.#current as Current;
+    const end = current.size + bytes.length;
+    if (end > current.allocated && this.#preallocateBytes > 0) {
+      // Whole chunks beyond this write (so the next ones find zeros), but not past where the
+      // segment rolls. The fdatasync below makes the new size durable with this write: only a
+      // commit that extends the file pays for a size change.
+      const chunk = this.#preallocateBytes;
+      current.allocated = Math.max(end, Math.min((Math.floor(end / chunk) + 1) * chunk, this.#segmentBytes));
+      if (current.allocated > end) await current.file.preallocate(current.allocated);
+    }
     await current.file.append(bytes);
-    current.size += bytes.length;
+    current.size = end;
     await current.file.sync();
     // A new file's name is durable only once its directory is synced.
     if (start) await this.#disk.syncDir(this.dir);
@@ -289,7 +315,10 @@ export class FileStorage implements Storage {
     if (doomed.length > 0) await this.#disk.syncDir(this.dir);
   }
 
-  /** Writes and fsyncs what is queued, waits for a snapshot in progress, then closes the files. Idempotent. */
+  /**
+   * Writes and fsyncs what is queued, waits for a snapshot in progress, cuts the preallocated
+   * zeros off the current segment, then closes the files. Idempotent.
+   */
   close(): Promise<void> {
     this.#closing ??= this.#close();
     return this.#closing;
@@ -312,7 +341,16 @@ export class FileStorage implements Storage {
     const current = this.#current;
     this.#current = undefined;
     try {
-      await current?.file.close();
+      try {
+        // Cut the preallocated zeros off, so that the next start need not read through them to
+        // check the end of the log (as it does after a crash).
+        if (current && !this.#failure && current.allocated > current.size) {
+          await current.file.truncate(current.size);
+          await current.file.sync();
+        }
+      } finally {
+        await current?.file.close();
+      }
     } catch (err) {
       // After a failure, that failure is what close() reports.
       if (!this.#failure) throw err;

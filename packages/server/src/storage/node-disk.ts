@@ -1,8 +1,11 @@
 import { type FileHandle, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { Disk, DiskFile } from './disk.js';
+import type { Disk, DiskFile, ReadRange } from './disk.js';
 
-/** {@link Disk} on the real file system (node:fs/promises); `sync` is fdatasync. */
+/**
+ * {@link Disk} on the real file system (node:fs/promises); `sync` is fdatasync, `preallocate` is
+ * ftruncate (a sparse extension, as ZooKeeper's preallocation makes).
+ */
 export class NodeDisk implements Disk {
   async mkdir(dir: string): Promise<void> {
     const created = await mkdir(dir, { recursive: true });
@@ -18,12 +21,33 @@ export class NodeDisk implements Disk {
     return readdir(dir);
   }
 
-  async read(path: string): Promise<Uint8Array> {
-    return readFile(path);
+  async read(path: string, range?: ReadRange): Promise<Uint8Array> {
+    if (range === undefined) return readFile(path);
+    const handle = await open(path, 'r');
+    try {
+      const { size } = await handle.stat();
+      const start = Math.min(range.offset, size);
+      const out = Buffer.allocUnsafe(Math.min(range.length, size - start));
+      let done = 0;
+      while (done < out.length) {
+        const { bytesRead } = await handle.read(out, done, out.length - done, start + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return out.subarray(0, done);
+    } finally {
+      await handle.close();
+    }
   }
 
   async open(path: string, mode: 'create' | 'append'): Promise<DiskFile> {
-    return new NodeDiskFile(await open(path, mode === 'create' ? 'w' : 'r+'));
+    const handle = await open(path, mode === 'create' ? 'w' : 'r+');
+    try {
+      return new NodeDiskFile(handle, mode === 'create' ? 0 : (await handle.stat()).size);
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
   }
 
   rename(from: string, to: string): Promise<void> {
@@ -48,27 +72,37 @@ export class NodeDisk implements Disk {
 
 class NodeDiskFile implements DiskFile {
   readonly #handle: FileHandle;
-  #size: number | undefined;
+  /** The file's size, and where the next append goes (below the size, over preallocated zeros). */
+  #size: number;
+  #position: number;
 
-  constructor(handle: FileHandle) {
+  constructor(handle: FileHandle, size: number) {
     this.#handle = handle;
+    this.#size = size;
+    this.#position = size;
   }
 
   async append(bytes: Uint8Array): Promise<void> {
-    // Positional writes at the tracked end (not O_APPEND) so that truncate + append work alike
-    // on every platform.
-    this.#size ??= (await this.#handle.stat()).size;
+    // Positional writes at the tracked position (not O_APPEND): over preallocated zeros, and
+    // after a truncate, alike on every platform.
     let done = 0;
     while (done < bytes.length) {
-      const { bytesWritten } = await this.#handle.write(bytes, done, bytes.length - done, this.#size + done);
+      const { bytesWritten } = await this.#handle.write(bytes, done, bytes.length - done, this.#position + done);
       done += bytesWritten;
     }
-    this.#size += done;
+    this.#position += done;
+    this.#size = Math.max(this.#size, this.#position);
+  }
+
+  async preallocate(length: number): Promise<void> {
+    if (length <= this.#size) return;
+    await this.#handle.truncate(length);
+    this.#size = length;
   }
 
   async truncate(length: number): Promise<void> {
     await this.#handle.truncate(length);
-    this.#size = length;
+    this.#size = this.#position = length;
   }
 
   sync(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Disk, DiskFile } from './disk.js';
+import type { Disk, DiskFile, ReadRange } from './disk.js';
 import { type SeededRandom, seededRandom } from './seeded-random.js';
 
 /** Options of {@link SimulatedDisk}. */
@@ -11,6 +11,8 @@ export interface SimulatedDiskOptions {
 export interface DiskCounts {
   readonly appends: number;
   readonly bytesAppended: number;
+  /** `preallocate` calls that extended a file. */
+  readonly preallocations: number;
   readonly syncs: number;
   readonly dirSyncs: number;
 }
@@ -20,21 +22,36 @@ export class DiskCrashedError extends Error {
   override name = 'DiskCrashedError';
 }
 
-interface Inode {
+/**
+ * A file's content: `size` bytes, of which those at and beyond `data.length` are zeros (so that a
+ * large preallocation costs no memory). Invariant: `data` holds zeros beyond `size`.
+ */
+interface Image {
   data: Buffer;
   size: number;
-  /** Bytes [0, syncedSize) survive a crash; when set, `syncedData` holds them (after a truncate). */
-  syncedSize: number;
-  syncedData: Buffer | undefined;
+}
+
+/** A change to a file's content, in the order made. */
+type Change = { readonly at: number; readonly bytes: Buffer } | { readonly size: number };
+
+interface Inode {
+  /** What reads see. */
+  live: Image;
+  /** What survives a crash: the content at the last sync. */
+  synced: Image;
+  /** Changes since the last sync, oldest first: live = synced + these. */
+  pending: Change[];
 }
 
 /**
  * An in-memory {@link Disk} that remembers what was written and what was synced, and forgets the
- * difference on {@link crash}, like LazyFS under a power cut: file bytes not fsynced are lost
- * (or, with `tear`, a random prefix of them survives), and directory entries (creations,
- * renames, removals) not made durable with syncDir are undone (with `tear`, either all of a
- * directory's unsynced changes survive or none does). Directories themselves are durable as soon
- * as made. Every operation completes in a later event-loop turn, so a crash can fall between
+ * difference on {@link crash}, like LazyFS under a power cut: a file's changes since its last
+ * fsync (writes, including over preallocated zeros, and size changes: truncate, preallocate) are
+ * lost, or, with `tear`, the oldest of them survive in order, the last survivor possibly only
+ * partly written (a prefix of its bytes); zeros that `preallocate` added and a sync made durable
+ * stay (until overwritten and synced). Directory entries (creations, renames, removals) not made
+ * durable with syncDir are undone (with `tear`, either all of a directory's unsynced changes
+ * survive or none does). Directories themselves are durable as soon as made. Every operation completes in a later event-loop turn, so a crash can fall between
  * any two of them; an operation in flight at the crash, or on a file opened before it, rejects
  * with {@link DiskCrashedError}. Deterministic for a given seed and sequence of calls.
  */
@@ -43,7 +60,7 @@ export class SimulatedDisk implements Disk {
   readonly #live = new Map<string, Map<string, Inode>>();
   readonly #synced = new Map<string, Map<string, Inode>>();
   #generation = 0;
-  #counts = { appends: 0, bytesAppended: 0, syncs: 0, dirSyncs: 0 };
+  #counts = { appends: 0, bytesAppended: 0, preallocations: 0, syncs: 0, dirSyncs: 0 };
 
   constructor(options: SimulatedDiskOptions = {}) {
     this.#random = seededRandom(options.seed ?? 1);
@@ -70,15 +87,15 @@ export class SimulatedDisk implements Disk {
       for (const inode of survivors.values()) inodes.add(inode);
     }
     for (const inode of inodes) {
-      if (inode.syncedData) {
-        inode.data = inode.syncedData;
-        inode.size = inode.syncedSize;
-      } else {
-        const unsynced = inode.size - inode.syncedSize;
-        inode.size = inode.syncedSize + (options.tear && unsynced > 0 ? this.#random.int(0, unsynced) : 0);
+      // With tear: the oldest `keep` changes survive, and maybe a prefix of the next one's bytes.
+      const keep = options.tear ? this.#random.int(0, inode.pending.length) : 0;
+      for (const c of inode.pending.slice(0, keep)) apply(inode.synced, c);
+      const next = inode.pending[keep];
+      if (options.tear && next && 'bytes' in next) {
+        apply(inode.synced, { at: next.at, bytes: next.bytes.subarray(0, this.#random.int(0, next.bytes.length)) });
       }
-      inode.syncedSize = inode.size;
-      inode.syncedData = undefined;
+      inode.pending = [];
+      inode.live = copy(inode.synced);
     }
   }
 
@@ -95,10 +112,13 @@ export class SimulatedDisk implements Disk {
     return [...this.#dir(dir, 'scandir').keys()];
   }
 
-  async read(path: string): Promise<Uint8Array> {
+  async read(path: string, range?: ReadRange): Promise<Uint8Array> {
     await this.#turn();
-    const inode = this.#inode(path, 'open');
-    return Buffer.from(inode.data.subarray(0, inode.size));
+    const { data, size } = this.#inode(path, 'open').live;
+    const start = Math.min(range?.offset ?? 0, size);
+    const out = Buffer.alloc(Math.min(range?.length ?? size, size - start));
+    if (start < data.length) data.copy(out, 0, start, Math.min(start + out.length, data.length));
+    return out;
   }
 
   async open(path: string, mode: 'create' | 'append'): Promise<DiskFile> {
@@ -108,10 +128,10 @@ export class SimulatedDisk implements Disk {
     let inode = entries.get(name);
     if (!inode) {
       if (mode === 'append') throw noEntry('open', path);
-      inode = { data: Buffer.alloc(0), size: 0, syncedSize: 0, syncedData: undefined };
+      inode = { live: empty(), synced: empty(), pending: [] };
       entries.set(name, inode);
     } else if (mode === 'create') {
-      cut(inode, 0);
+      change(inode, { size: 0 });
     }
     return this.#file(inode);
   }
@@ -141,6 +161,7 @@ export class SimulatedDisk implements Disk {
   #file(inode: Inode): DiskFile {
     const generation = this.#generation;
     let open = true;
+    let position = inode.live.size;
     const turn = async (): Promise<void> => {
       await this.#turn();
       if (generation !== this.#generation) throw new DiskCrashedError('the file was opened before a crash');
@@ -149,24 +170,26 @@ export class SimulatedDisk implements Disk {
     return {
       append: async (bytes) => {
         await turn();
-        if (inode.size + bytes.length > inode.data.length) {
-          const grown = Buffer.alloc(Math.max(inode.size + bytes.length, inode.data.length * 2, 4096));
-          inode.data.copy(grown, 0, 0, inode.size);
-          inode.data = grown;
-        }
-        inode.data.set(bytes, inode.size);
-        inode.size += bytes.length;
+        change(inode, { at: position, bytes: Buffer.from(bytes) });
+        position += bytes.length;
         this.#counts.appends++;
         this.#counts.bytesAppended += bytes.length;
       },
+      preallocate: async (length) => {
+        await turn();
+        if (length <= inode.live.size) return;
+        change(inode, { size: length });
+        this.#counts.preallocations++;
+      },
       truncate: async (length) => {
         await turn();
-        cut(inode, length);
+        change(inode, { size: length });
+        position = length;
       },
       sync: async () => {
         await turn();
-        inode.syncedSize = inode.size;
-        inode.syncedData = undefined;
+        for (const pending of inode.pending) apply(inode.synced, pending);
+        inode.pending = [];
         this.#counts.syncs++;
       },
       close: async () => {
@@ -197,18 +220,35 @@ export class SimulatedDisk implements Disk {
   }
 }
 
-/** Shortens a file, keeping a copy of what was synced if the cut goes below it. */
-function cut(inode: Inode, length: number): void {
-  if (length < inode.syncedSize && !inode.syncedData)
-    inode.syncedData = Buffer.from(inode.data.subarray(0, inode.syncedSize));
-  if (length > inode.size) {
-    const grown = Buffer.alloc(Math.max(length, inode.data.length));
-    inode.data.copy(grown, 0, 0, inode.size);
-    inode.data = grown;
-  } else {
-    inode.data.fill(0, length, inode.size);
+function empty(): Image {
+  return { data: Buffer.alloc(0), size: 0 };
+}
+
+function copy(image: Image): Image {
+  return { data: Buffer.from(image.data), size: image.size };
+}
+
+/** Makes a change live; it survives a crash once synced. */
+function change(inode: Inode, c: Change): void {
+  apply(inode.live, c);
+  inode.pending.push(c);
+}
+
+function apply(image: Image, c: Change): void {
+  if ('size' in c) {
+    // Shrinking zeroes what is cut off, so that a later extension reads zeros.
+    if (c.size < image.size) image.data.fill(0, Math.min(c.size, image.data.length));
+    image.size = c.size;
+    return;
   }
-  inode.size = length;
+  const end = c.at + c.bytes.length;
+  if (end > image.data.length) {
+    const grown = Buffer.alloc(Math.max(end, image.data.length * 2, 4096));
+    image.data.copy(grown);
+    image.data = grown;
+  }
+  image.data.set(c.bytes, c.at);
+  image.size = Math.max(image.size, end);
 }
 
 function split(path: string): [string, string] {

@@ -1,10 +1,12 @@
 import { crc32c } from './crc32c.js';
 
-// A WAL segment: a 20-byte header, then records back to back.
+// A WAL segment: a 20-byte header, then records back to back, then (when preallocated) zeros.
 // Header:   0 u32 crc32c of bytes [4, 20) | 4 u32 magic 'ZKWL' | 8 u32 version (1) | 12 i64 prevZxid
 // Record:   0 u32 crc32c of bytes [4, 16 + length) | 4 u32 length | 8 i64 zxid | 16 payload (LogEntry)
 // prevZxid is the last zxid logged before the segment's first record: consecutive segments must
 // chain (each one's prevZxid is its predecessor's last zxid), so a missing segment is detected.
+// A record's length is never 0, so the zeros of preallocated space never read as a record: a
+// segment's records end at the first slot that is not a valid record, normally the zeros.
 const MAGIC = 0x5a4b574c;
 const VERSION = 1;
 
@@ -77,15 +79,33 @@ export function readRecord(bytes: Buffer, offset: number): WalRecord | { bad: st
 }
 
 /**
- * Whether a valid record starts anywhere in `bytes` after `from` with a zxid above `after`: what
- * tells a torn tail (nothing valid follows) from damage in the middle of the log.
+ * Where a valid record starts in `bytes` after `from` with a zxid above `after`, if anywhere: what
+ * tells a torn tail (nothing valid follows) from damage in the middle of the log. Runs of zeros
+ * (preallocated space) are skipped quickly.
  */
 export function findRecordAfter(bytes: Buffer, from: number, after: bigint): number | undefined {
   for (let at = from; at + RECORD_HEADER_SIZE + MIN_PAYLOAD <= bytes.length; at++) {
     const length = bytes.readUInt32BE(at + 4);
+    if (length === 0) {
+      // A record's length field holds a non-zero byte: the next candidate ends its 4 bytes there.
+      at = Math.max(at, firstNonZero(bytes, at + 8) - 8);
+      continue;
+    }
     if (length < MIN_PAYLOAD || at + RECORD_HEADER_SIZE + length > bytes.length) continue;
     if (bytes.readBigInt64BE(at + 8) <= after) continue;
     if (!('bad' in readRecord(bytes, at))) return at;
   }
   return undefined;
+}
+
+const ZEROS = Buffer.alloc(64 * 1024);
+
+/** The offset of the first non-zero byte of `bytes` at or after `from`, or `bytes.length` if none. */
+export function firstNonZero(bytes: Buffer, from: number): number {
+  for (let at = from; at < bytes.length; at += ZEROS.length) {
+    const end = Math.min(at + ZEROS.length, bytes.length);
+    if (bytes.compare(ZEROS, 0, end - at, at, end) === 0) continue;
+    for (let i = at; i < end; i++) if (bytes[i] !== 0) return i;
+  }
+  return bytes.length;
 }

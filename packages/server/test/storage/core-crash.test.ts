@@ -43,6 +43,8 @@ async function life(disk: SimulatedDisk, seed: number, n: number, acked: Acknowl
     snapshotEvery: random.int(3, 30),
     keepSnapshots: random.int(1, 2),
     segmentBytes: random.int(300, 3000),
+    // Preallocated in chunks smaller and larger than a commit and than a segment, or not at all.
+    preallocateBytes: [0, random.int(16, 400), random.int(400, 5000)][random.int(0, 2)],
     onError: (err) => errors.push(err),
   });
   const h = await CoreHarness.start(storage, 1_000_000 + n * 100_000);

@@ -1,7 +1,7 @@
 import { OpCode } from '@zookit/protocol';
 import type { LogEntry } from '../../src/core/log-entry.js';
 import type { CoreSnapshot } from '../../src/core/snapshot.js';
-import type { Disk, DiskFile } from '../../src/storage/disk.js';
+import type { Disk, DiskFile, ReadRange } from '../../src/storage/disk.js';
 import type { Recovered, Storage } from '../../src/storage/storage.js';
 
 /** A log entry with a recognisable body. */
@@ -92,9 +92,9 @@ export class DurableLog {
   }
 }
 
-/** Wraps a Disk and counts its writes and syncs. */
+/** Wraps a Disk and counts its writes, preallocations and syncs. */
 export class CountingDisk implements Disk {
-  readonly counts = { appends: 0, syncs: 0, dirSyncs: 0 };
+  readonly counts = { appends: 0, preallocations: 0, syncs: 0, dirSyncs: 0 };
   readonly #inner: Disk;
 
   constructor(inner: Disk) {
@@ -107,8 +107,8 @@ export class CountingDisk implements Disk {
   list(dir: string): Promise<string[]> {
     return this.#inner.list(dir);
   }
-  read(path: string): Promise<Uint8Array> {
-    return this.#inner.read(path);
+  read(path: string, range?: ReadRange): Promise<Uint8Array> {
+    return this.#inner.read(path, range);
   }
   rename(from: string, to: string): Promise<void> {
     return this.#inner.rename(from, to);
@@ -126,6 +126,10 @@ export class CountingDisk implements Disk {
       append: (bytes) => {
         this.counts.appends++;
         return file.append(bytes);
+      },
+      preallocate: (length) => {
+        this.counts.preallocations++;
+        return file.preallocate(length);
       },
       truncate: (length) => file.truncate(length),
       sync: () => {
