@@ -1,3 +1,4 @@
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -65,16 +66,23 @@ public final class ClientBench {
       ClientBench bench = new ClientBench(zk, op, base, data, readNodes);
       bench.run(window, 0, warmup, null);
       long[] latencies = new long[count];
+      long cpu0 = processCpuNanos();
       long start = System.nanoTime();
       bench.run(window, warmup, count, latencies);
       long elapsed = System.nanoTime() - start;
+      long cpu = processCpuNanos() - cpu0;
       Arrays.sort(latencies);
       System.out.println("{\"client\":\"java\",\"op\":\"" + op + "\",\"window\":" + window + ",\"count\":" + count
           + ",\"seconds\":" + elapsed / 1e9 + ",\"p50\":" + percentile(latencies, 0.50) / 1e6 + ",\"p99\":"
-          + percentile(latencies, 0.99) / 1e6 + "}");
+          + percentile(latencies, 0.99) / 1e6 + ",\"cpuMs\":" + cpu / 1e6 + "}");
     } finally {
       zk.close();
     }
+  }
+
+  /** CPU time of the whole JVM (every thread: client, JIT compiler, GC), in ns. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   /** Nearest-rank percentile of sorted values (the same definition as the Node runner's). */

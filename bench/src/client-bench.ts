@@ -2,10 +2,13 @@
  * The client benchmark (issue 3): @zookit/client, node-zookeeper-client 1.1.3 and ZooKeeper's Java
  * client against one real ZooKeeper 3.8 started here. Every (op, outstanding) group runs each
  * client in turn, in a rotating order, each row in its own process; see docs/benchmarks.md.
- * Run with `pnpm bench:client`; the report is printed and written to bench/results/latest.md.
+ *
+ * `pnpm bench:client` prints the report and writes it to bench/results/latest.md; every row is
+ * also appended to latest.jsonl as it completes, and `node dist/client-bench.js --report
+ * <file.jsonl>` rebuilds the report from such a file (e.g. after an interrupted run).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +16,7 @@ import { ZooKeeperClient } from '@zookit/client';
 import { findZooKeeperInstallation, LocalZooKeeper } from '@zookit/testing';
 import { readConfig } from './config.js';
 import { CpuMeter } from './cpu-meter.js';
-import { medianRows, opsPerSec, ratiosTable, resultsTable } from './report.js';
+import { formatReport, opsPerSec, type RunInfo } from './report.js';
 import { cleanUpRow, ensureNode, inWindow, prepareRow } from './row-setup.js';
 import { CLIENT_LABELS, type ClientName, type RowResult, type RowSpec } from './row-spec.js';
 import { compileJava, type JavaRunner, spawnRow } from './spawn-row.js';
@@ -38,11 +41,13 @@ function log(message: string): void {
 async function main(): Promise<void> {
   const java: JavaRunner | undefined = config.clients.includes('java') ? await compileJava() : undefined;
   const server = await LocalZooKeeper.start({ tickTime: 2000, jvmFlags: SERVER_JVM_FLAGS });
-  const started = new Date();
   try {
     const srvr = await server.fourLetterWord('srvr');
-    const zkVersion = /Zookeeper version: ([^\s,]+)/.exec(srvr)?.[1] ?? 'unknown';
-    log(`ZooKeeper ${zkVersion} at ${server.connectString}`);
+    const info = runInfo(/Zookeeper version: (\d[\d.]*)/.exec(srvr)?.[1] ?? 'unknown');
+    log(`ZooKeeper ${info.zookeeper} at ${server.connectString}`);
+    const jsonl = `${config.out.replace(/\.md$/, '')}.jsonl`;
+    await mkdir(dirname(config.out), { recursive: true });
+    await writeFile(jsonl, `${JSON.stringify(info)}\n`);
     const meter = new CpuMeter(server.pid!);
     const admin = await ZooKeeperClient.connect(server.connectString);
     try {
@@ -70,6 +75,7 @@ async function main(): Promise<void> {
               };
               const result = await runRow(admin, meter, client, spec, java);
               results.push(result);
+              await appendFile(jsonl, `${JSON.stringify({ round, ...result })}\n`);
               log(
                 `round ${round} ${op.padEnd(7)} ×${String(window).padStart(2)} ${CLIENT_LABELS[client].padEnd(28)} ` +
                   `${Math.round(opsPerSec(result)).toString().padStart(7)} ops/s  p50 ${result.p50.toFixed(3)} ms  ` +
@@ -79,11 +85,7 @@ async function main(): Promise<void> {
           }
         }
       }
-      const report = formatReport(results, started, zkVersion);
-      process.stdout.write(`${report}\n`);
-      await mkdir(dirname(config.out), { recursive: true });
-      await writeFile(config.out, `${report}\n`);
-      log(`written to ${relative(process.cwd(), config.out)}`);
+      await writeReport(info, results);
     } finally {
       await admin.close();
     }
@@ -137,29 +139,51 @@ async function warmUpServer(zk: ZooKeeperClient): Promise<void> {
   await zk.delete(base);
 }
 
-function formatReport(results: readonly RowResult[], started: Date, zkVersion: string): string {
-  const rows = medianRows(results);
-  let javaVersion = 'not run';
+function runInfo(zookeeper: string): RunInfo {
+  let java = 'not run';
   if (config.clients.includes('java')) {
     // `java -version` writes to stderr: 'openjdk version "17.0.15" 2025-04-15'.
     const out = spawnSync(findZooKeeperInstallation().java, ['-version'], { encoding: 'utf8' });
-    javaVersion = out.stderr.split('\n')[0]?.trim() || 'unknown';
+    java = out.stderr.split('\n')[0]?.trim() || 'unknown';
   }
-  return [
-    `# Client benchmark — ${started.toISOString().slice(0, 10)}`,
-    '',
-    `- Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB; Node ${process.version}; ZooKeeper ${zkVersion} (standalone, tickTime 2000, forceSync=no, JVM ${SERVER_JVM_FLAGS.join(' ')}); Java: ${javaVersion}`,
-    `- Per row: ${config.ops1} timed ops with 1 outstanding, ${config.ops64} with 64, each after ${config.warmup} untimed warm-up ops; ${config.dataSize}-byte data; reads and setData over ${config.readNodes} nodes; ${config.rounds} round(s), median-throughput round reported.`,
-    '',
-    resultsTable(rows, config.ops, config.windows),
-    '',
-    'Ratios of @zookit/client to the others (ops/s: higher is better for zookit; p50: lower is better for zookit):',
-    '',
-    ratiosTable(rows, config.ops, config.windows),
-  ].join('\n');
+  return {
+    date: new Date().toISOString().slice(0, 10),
+    machine: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
+    node: process.version,
+    zookeeper,
+    serverJvmFlags: SERVER_JVM_FLAGS.join(' '),
+    java,
+    ops1: config.ops1,
+    ops64: config.ops64,
+    warmup: config.warmup,
+    dataSize: config.dataSize,
+    readNodes: config.readNodes,
+    rounds: config.rounds,
+    ops: config.ops,
+    windows: config.windows,
+  };
 }
 
-main().catch((err: unknown) => {
+async function writeReport(info: RunInfo, results: readonly RowResult[]): Promise<void> {
+  const report = formatReport(info, results);
+  process.stdout.write(`${report}\n`);
+  await mkdir(dirname(config.out), { recursive: true });
+  await writeFile(config.out, `${report}\n`);
+  log(`written to ${relative(process.cwd(), config.out)}`);
+}
+
+/** `--report file.jsonl`: the report of a (possibly interrupted) run from its results file. */
+async function reportFrom(file: string): Promise<void> {
+  const [first, ...lines] = (await readFile(file, 'utf8')).trim().split('\n');
+  if (first === undefined) throw new Error(`${file} is empty`);
+  await writeReport(
+    JSON.parse(first) as RunInfo,
+    lines.map((line) => JSON.parse(line) as RowResult),
+  );
+}
+
+const [flag, file] = process.argv.slice(2);
+(flag === '--report' && file ? reportFrom(file) : main()).catch((err: unknown) => {
   console.error(err);
   process.exitCode = 1;
 });

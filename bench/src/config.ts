@@ -44,7 +44,7 @@ export function readConfig(env: NodeJS.ProcessEnv, defaultOut: string): BenchCon
     dataSize: int(env, 'BENCH_DATA_SIZE', 32),
     readNodes: int(env, 'BENCH_READ_NODES', 1000),
     quietThreshold: int(env, 'BENCH_QUIET', 10) / 100,
-    quietTimeout: int(env, 'BENCH_QUIET_TIMEOUT', 300) * 1000,
+    quietTimeout: int(env, 'BENCH_QUIET_TIMEOUT', 30) * 1000,
     attempts: int(env, 'BENCH_ATTEMPTS', 3),
     cpuProfDir: env.BENCH_CPU_PROF || undefined,
     out: env.BENCH_OUT || defaultOut,

@@ -56,9 +56,11 @@ async function main(): Promise<void> {
     const run = opRunner(client, spec);
     await runWindow(run, spec.window, 0, spec.warmup, undefined);
     const latencies = new Float64Array(spec.count);
+    const cpu0 = process.cpuUsage();
     const start = performance.now();
     await runWindow(run, spec.window, spec.warmup, spec.count, latencies);
     const seconds = (performance.now() - start) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     latencies.sort();
     const result: RowResult = {
       client: clientName,
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
       seconds,
       p50: percentile(latencies, 0.5),
       p99: percentile(latencies, 0.99),
+      cpuMs: (cpu.user + cpu.system) / 1000,
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {

@@ -40,6 +40,8 @@ export interface RowResult {
   readonly seconds: number;
   readonly p50: number;
   readonly p99: number;
+  /** CPU time (user + system, all threads) the client's process used during the timed part, in ms. */
+  readonly cpuMs: number;
   /** CPU used by other processes during the row, in cores (set by the orchestrator). */
   readonly foreignCpu?: number;
 }
