@@ -8,7 +8,7 @@
  * <file.jsonl>` rebuilds the report from such a file (e.g. after an interrupted run).
  */
 import { spawnSync } from 'node:child_process';
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,9 +39,10 @@ function log(message: string): void {
 }
 
 async function main(): Promise<void> {
-  const java: JavaRunner | undefined = config.clients.includes('java') ? await compileJava() : undefined;
   const server = await LocalZooKeeper.start({ tickTime: 2000, jvmFlags: SERVER_JVM_FLAGS });
+  let java: JavaRunner | undefined;
   try {
+    if (config.clients.includes('java')) java = await compileJava();
     const srvr = await server.fourLetterWord('srvr');
     const info = runInfo(/Zookeeper version: (\d[\d.]*)/.exec(srvr)?.[1] ?? 'unknown');
     log(`ZooKeeper ${info.zookeeper} at ${server.connectString}`);
@@ -91,6 +92,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await server.stop();
+    if (java) await rm(java.dir, { recursive: true, force: true });
   }
 }
 

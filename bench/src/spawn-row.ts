@@ -13,11 +13,13 @@ const javaSource = join(here, '..', 'java', 'ClientBench.java');
 export interface JavaRunner {
   readonly java: string;
   readonly classpath: string;
+  /** The temporary directory holding ClientBench.class; remove it when done. */
+  readonly dir: string;
 }
 
 /**
  * Compiles ClientBench.java with javac against the ZooKeeper jars (Debian's, or ZOOKEEPER_HOME's)
- * into a fresh temporary directory; nothing compiled lands in the work tree.
+ * into a fresh temporary directory (removed by the caller); nothing compiled lands in the work tree.
  */
 export async function compileJava(): Promise<JavaRunner> {
   const installation = findZooKeeperInstallation();
@@ -26,7 +28,7 @@ export async function compileJava(): Promise<JavaRunner> {
   const classpath = installation.classpath.join(':');
   await run(javac, ['-proc:none', '-cp', classpath, '-d', outDir, javaSource], {});
   if (!(await readdir(outDir)).includes('ClientBench.class')) throw new Error('javac produced no ClientBench.class');
-  return { java: installation.java, classpath: `${outDir}:${classpath}` };
+  return { java: installation.java, classpath: `${outDir}:${classpath}`, dir: outDir };
 }
 
 /** Runs one row in a child process (a fresh JVM or Node process per row) and returns its result. */

@@ -120,7 +120,15 @@ export class LockEngine {
     const { client, basePath, lockName, policy } = this.#o;
     for (;;) {
       signal?.throwIfAborted();
-      const { children } = await client.getChildren(basePath, { signal });
+      let children: string[];
+      try {
+        ({ children } = await client.getChildren(basePath, { signal }));
+      } catch (err) {
+        // The lock node (a container) is gone: it can only be deleted once empty, so our node
+        // went first (session lost); join again.
+        if (err instanceof NoNodeError) return 'gone';
+        throw err;
+      }
       const sorted = sortBySequence(children, lockName);
       const index = sorted.indexOf(name);
       if (index < 0) return 'gone';

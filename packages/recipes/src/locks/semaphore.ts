@@ -33,6 +33,7 @@ import {
   BadVersionError,
   ConnectionLossError,
   type CreateResult,
+  NoNodeError,
   SessionExpiredError,
   type Watcher,
   type ZooKeeperClient,
@@ -238,10 +239,17 @@ export class Semaphore {
     watcher?: Watcher,
   ): Promise<'ok' | 'full' | 'gone'> {
     const max = typeof this.#max === 'number' ? this.#max : this.#max.count;
-    const { children } = await this.#client.getChildren(this.#leases, {
-      signal,
-      ...(watcher ? { watch: watcher } : {}),
-    });
+    let children: string[];
+    try {
+      ({ children } = await this.#client.getChildren(this.#leases, {
+        signal,
+        ...(watcher ? { watch: watcher } : {}),
+      }));
+    } catch (err) {
+      // The leases container can only be reaped once empty: our leases are gone.
+      if (err instanceof NoNodeError) return 'gone';
+      throw err;
+    }
     if (!names.every((n) => children.includes(n))) return 'gone';
     return children.length <= max ? 'ok' : 'full';
   }
