@@ -21,13 +21,14 @@ import { type Applied, applyEntry } from './apply-entry.js';
 import { type ClientConnection, newConnection, type Slot } from './connection-state.js';
 import { DataTree } from './data-tree.js';
 import { CreateSessionBody, type LogEntry } from './log-entry.js';
+import { isRead, isWrite } from './op-kinds.js';
 import { opAbbreviation } from './op-names.js';
 import { type Reader, runRead } from './read-ops.js';
+import { dueForReaping } from './reaper.js';
 import { ServerStats } from './server-stats.js';
 import { SessionExpirer, SessionIdGenerator, type SessionRecord } from './sessions.js';
 import { type CoreSnapshot, restoreSnapshot } from './snapshot.js';
 import { WatchTable } from './watch-table.js';
-import { CONTAINER_OWNER, ownerTtl } from './znode.js';
 
 /** Where the core's outputs go. The adapter performs them; the core never does I/O. */
 export interface CoreOutput {
@@ -51,20 +52,6 @@ export interface CoreConfig {
   /** How often empty containers and expired TTL nodes are looked for. */
   readonly reapIntervalMs: number;
 }
-
-const WRITES = new Set<number>([
-  OpCode.create,
-  OpCode.create2,
-  OpCode.createContainer,
-  OpCode.createTTL,
-  OpCode.delete,
-  OpCode.deleteContainer,
-  OpCode.setData,
-  OpCode.setACL,
-  OpCode.multi,
-  OpCode.reconfig,
-  OpCode.closeSession,
-]);
 
 type Origin = { connection: number; slot: Slot } | { connection: number; connect: { oldClient: boolean } };
 
@@ -303,7 +290,7 @@ export class ServerCore {
       this.#closeSession(conn.sessionId, now, header.xid, { connection: conn.id, slot });
       return;
     }
-    if (WRITES.has(header.type)) {
+    if (isWrite(header.type)) {
       const slot: Slot = { xid: header.xid, type: header.type, arrived: now };
       this.#enqueue(conn, slot, now);
       this.#append(header.type, conn.sessionId, header.xid, Buffer.from(body), conn.ids, now, {
@@ -313,7 +300,7 @@ export class ServerCore {
       return;
     }
     const reader2: Reader = { connection: conn.id, sessionId: conn.sessionId, ids: conn.ids };
-    const probe = this.#isRead(header.type);
+    const probe = isRead(header.type);
     if (!probe) {
       // Unknown op, a client-sent notification/createSession, or check outside a multi:
       // ZooKeeper answers Unimplemented and drops the connection (not the session).
@@ -338,29 +325,6 @@ export class ServerCore {
       },
       now,
     );
-  }
-
-  #isRead(type: number): boolean {
-    switch (type) {
-      case OpCode.exists:
-      case OpCode.getData:
-      case OpCode.getChildren:
-      case OpCode.getChildren2:
-      case OpCode.getACL:
-      case OpCode.sync:
-      case OpCode.getAllChildrenNumber:
-      case OpCode.getEphemerals:
-      case OpCode.whoAmI:
-      case OpCode.multiRead:
-      case OpCode.addWatch:
-      case OpCode.checkWatches:
-      case OpCode.removeWatches:
-      case OpCode.setWatches:
-      case OpCode.setWatches2:
-        return true;
-      default:
-        return false;
-    }
   }
 
   #readState() {
@@ -503,16 +467,8 @@ export class ServerCore {
 
   /** Looks for empty containers (that had children) and expired TTL nodes, and deletes them as session 0. */
   #reap(now: number): void {
-    for (const path of this.tree.extendedNodes()) {
+    for (const path of dueForReaping(this.tree, now)) {
       if (this.#reaping.has(path)) continue;
-      const node = this.tree.get(path);
-      if (!node || node.children.size > 0) continue;
-      const ttl = ownerTtl(node.ephemeralOwner);
-      const due =
-        node.ephemeralOwner === CONTAINER_OWNER
-          ? node.cversion > 0
-          : ttl !== undefined && BigInt(now) - node.mtime > ttl;
-      if (!due) continue;
       this.#reaping.add(path);
       this.#append(OpCode.deleteContainer, 0n, 0, encode(DeleteContainerRequest, { path }), [], now);
     }
