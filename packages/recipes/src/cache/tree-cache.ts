@@ -17,11 +17,11 @@
  *   listeners and the cached data; idempotent. The client's close closes the cache.
  */
 import type { ConnectionStateEvent, ZooKeeperClient } from '@zookit/client';
+import { EventChannel } from '../internal/event-channel.js';
 import { checkPath } from '../internal/paths.js';
 import { PersistentWatcher, type PersistentWatcherEvent } from '../nodes/persistent-watcher.js';
 import type { TreeCacheEvent } from './cache-event.js';
 import { type CachedNode, depthBelow } from './cache-node.js';
-import { EventChannel } from './event-channel.js';
 import { Gate } from './gate.js';
 import { NodeStore } from './node-store.js';
 import { readNodes, readTree } from './tree-reader.js';

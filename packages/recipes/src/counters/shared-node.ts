@@ -6,9 +6,9 @@ import {
   type Watcher,
   type ZooKeeperClient,
 } from '@zookit/client';
+import { EventChannel } from '../internal/event-channel.js';
 import { ensureParents } from '../internal/paths.js';
 import { Serial } from '../internal/serial.js';
-import { ChangeFeed } from './change-feed.js';
 import type { Codec } from './codecs.js';
 
 /** A value with the znode version it was read at (pass the version to a compare-and-set). */
@@ -37,7 +37,7 @@ export class SharedNode<T> {
   readonly #codec: Codec<T>;
   readonly #seed: T;
   readonly #serial = new Serial();
-  readonly #feed = new ChangeFeed<Versioned<T>>();
+  readonly #feed = new EventChannel<Versioned<T>>();
   readonly #closing = new AbortController();
   #state: SharedState = 'latent';
   #current: { value: T; version: number; mzxid: bigint } | undefined;

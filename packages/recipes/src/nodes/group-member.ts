@@ -15,8 +15,8 @@
 import type { Data, ZooKeeperClient } from '@zookit/client';
 import type { TreeCacheEvent } from '../cache/cache-event.js';
 import { childPath } from '../cache/cache-node.js';
-import { EventChannel } from '../cache/event-channel.js';
 import { TreeCache } from '../cache/tree-cache.js';
+import { EventChannel } from '../internal/event-channel.js';
 import { checkPath } from '../internal/paths.js';
 import { PersistentNode } from './persistent-node.js';
 

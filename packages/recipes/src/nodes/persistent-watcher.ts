@@ -21,8 +21,8 @@ import {
   type WatchEvent,
   type ZooKeeperClient,
 } from '@zookit/client';
-import { EventChannel } from '../cache/event-channel.js';
 import { Gate } from '../cache/gate.js';
+import { EventChannel } from '../internal/event-channel.js';
 import { checkPath } from '../internal/paths.js';
 import { Serial } from '../internal/serial.js';
 import { isConnected, whileConnected } from './own-node.js';
