@@ -83,6 +83,22 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs 
 }
 
 /** A full garbage collection, when the runtime lets us force one (node --expose-gc, or via v8 flags). */
+/**
+ * Collects garbage until the heap stops shrinking (sockets and their buffers are released over a
+ * few turns of the event loop after a close). False when no collector can be reached.
+ */
+export async function settledGarbage(): Promise<boolean> {
+  let last = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < 5; round++) {
+    if (!collectGarbage()) return false;
+    const { heapUsed, arrayBuffers } = process.memoryUsage();
+    if (heapUsed + arrayBuffers >= last) return true;
+    last = heapUsed + arrayBuffers;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return true;
+}
+
 export function collectGarbage(): boolean {
   let gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) {
