@@ -1,34 +1,17 @@
 import { performance } from 'node:perf_hooks';
-import {
-  type ConnectResponse,
-  encodeFrame,
-  type JuteReader,
-  OpCode,
-  PROTOCOL_VERSION,
-  type ReplyHeader,
-  RequestHeader,
-} from '@zookit/protocol';
+import { type ConnectResponse, PROTOCOL_VERSION } from '@zookit/protocol';
 import { type HostAddress, shuffle } from './connect-string.js';
 import { Connection, type ConnectionHandler } from './connection.js';
 import { type ConnectionStateEvent, StateEmitter } from './connection-state.js';
 import { Credentials } from './credentials.js';
-import { Deque } from './deque.js';
 import { ClientClosedError, ConnectionLossError, SessionExpiredError } from './errors.js';
 import type { AuthInfo, SessionOptions } from './options.js';
 import { probeForReadWriteServer } from './read-write-probe.js';
 import type { Request } from './request.js';
+import { RequestPipeline } from './request-pipeline.js';
 import { resendWatches } from './watches/resend-watches.js';
 import { WatchDispatcher } from './watches/watch-dispatcher.js';
 import { WatchRegistry } from './watches/watch-registry.js';
-
-interface Entry {
-  readonly request: Request<unknown>;
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: unknown) => void;
-  readonly signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
-  done: boolean;
-}
 
 /**
  * The session state machine: finds a server, keeps one connection, re-establishes it with the
@@ -40,7 +23,7 @@ export class Session {
   readonly states: StateEmitter;
   readonly #options: SessionOptions;
   readonly #hosts: readonly HostAddress[];
-  readonly #queue = new Deque<Entry>();
+  readonly #requests: RequestPipeline;
   readonly #credentials: Credentials;
   readonly #dispatcher: WatchDispatcher;
   #sessionId = 0n;
@@ -48,7 +31,6 @@ export class Session {
   #timeout: number;
   #lastZxid = 0n;
   #lastHeard = performance.now();
-  #xid = 0;
   #nextHost = 0;
   #conn: Connection | undefined;
   #attempt: AbortController | undefined;
@@ -68,6 +50,14 @@ export class Session {
     this.#timeout = options.sessionTimeout;
     this.#credentials = new Credentials(options.auth, options.logger);
     this.#dispatcher = new WatchDispatcher(this.watches, chroot, options.logger);
+    this.#requests = new RequestPipeline({
+      watches: this.watches,
+      maxFrameSize: options.maxFrameSize,
+      connection: () => this.#conn,
+      onReplyZxid: (zxid) => {
+        if (zxid > this.#lastZxid) this.#lastZxid = zxid;
+      },
+    });
     if (options.session) {
       this.#sessionId = options.session.id;
       this.#passwd = Buffer.from(options.session.password);
@@ -128,28 +118,8 @@ export class Session {
 
   /** Sends `request` now if connected, else when the session is next connected. */
   submit<T>(request: Request<T>, signal?: AbortSignal): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      if (this.#closeRequested) return reject(new ClientClosedError('the client is closed'));
-      if (signal?.aborted) return reject(signal.reason);
-      const entry: Entry = {
-        request,
-        resolve: resolve as (v: unknown) => void,
-        reject,
-        signal,
-        onAbort: undefined,
-        done: false,
-      };
-      if (signal) {
-        entry.onAbort = () => {
-          // A request already written cannot be recalled: its reply is read and dropped.
-          this.#queue.remove(entry);
-          this.#finish(entry, signal.reason, true);
-        };
-        signal.addEventListener('abort', entry.onAbort, { once: true });
-      }
-      if (this.connected) this.#write(entry);
-      else this.#queue.push(entry);
-    });
+    if (this.#closeRequested) return Promise.reject(new ClientClosedError('the client is closed'));
+    return this.#requests.submit(request, signal);
   }
 
   /** Adds credentials now (if connected) and on every reconnection. */
@@ -167,31 +137,18 @@ export class Session {
   async #close(): Promise<void> {
     this.#closeRequested = true;
     const closedError = new ClientClosedError('the client is closed');
-    for (const entry of this.#queue.drain()) this.#finish(entry, closedError, true);
+    this.#requests.failQueued(closedError);
     if (this.#sessionId !== 0n) {
       // Deliver closeSession (the server then deletes our ephemerals at once and fires their
       // watches), reconnecting first if need be, but only for a bounded time.
       const bound = AbortSignal.timeout(Math.round(Math.max(1000, Math.min(this.#timeout / 3, 5000))));
-      await new Promise<void>((resolve) => {
-        const done = () => resolve();
-        const entry: Entry = {
-          request: { type: OpCode.closeSession, decode: () => undefined },
-          resolve: done,
-          reject: done,
-          signal: bound,
-          onAbort: done,
-          done: false,
-        };
-        bound.addEventListener('abort', done, { once: true });
-        if (this.connected) this.#write(entry);
-        else this.#queue.push(entry);
-      });
+      await this.#requests.closeSession(bound);
     }
     this.#closed = true;
     this.#attempt?.abort(closedError);
     clearTimeout(this.#lostTimer);
     this.#conn?.close(closedError);
-    for (const entry of this.#queue.drain()) this.#finish(entry, closedError, true);
+    this.#requests.failQueued(closedError);
     this.#dispatcher.endAll('Closed');
     this.states.emit({
       state: 'closed',
@@ -199,67 +156,6 @@ export class Session {
       newSession: false,
       reason: 'closed by the application',
     });
-  }
-
-  #write(entry: Entry): void {
-    const conn = this.#conn as Connection;
-    const { request } = entry;
-    const xid = this.#nextXid();
-    let frame: Buffer;
-    try {
-      frame = encodeFrame((w) => {
-        RequestHeader.encode(w, { xid, type: request.type });
-        request.write?.(w);
-      });
-    } catch (err) {
-      this.#finish(entry, err, true);
-      return;
-    }
-    if (frame.length - 4 > this.#options.maxFrameSize) {
-      const msg = `request of ${frame.length - 4} bytes exceeds the maximum frame size of ${this.#options.maxFrameSize} bytes (jute.maxbuffer)`;
-      this.#finish(entry, new RangeError(request.path ? `${request.path}: ${msg}` : msg), true);
-      return;
-    }
-    const registers = request.registers;
-    let pending = registers !== undefined;
-    const settled = () => {
-      if (pending && registers) this.watches.endPending(registers.kind, registers.path);
-      pending = false;
-    };
-    if (registers) this.watches.beginPending(registers.kind, registers.path);
-    conn.send(frame, {
-      xid,
-      settle: (header: ReplyHeader, reader: JuteReader) => {
-        if (header.zxid > this.#lastZxid) this.#lastZxid = header.zxid;
-        settled();
-        if (entry.done) return;
-        let value: unknown;
-        try {
-          value = request.decode(header, reader);
-        } catch (err) {
-          this.#finish(entry, err, true);
-          return;
-        }
-        this.#finish(entry, value, false);
-      },
-      fail: (err) => {
-        settled();
-        this.#finish(entry, err, true);
-      },
-    });
-  }
-
-  #finish(entry: Entry, outcome: unknown, failed: boolean): void {
-    if (entry.done) return;
-    entry.done = true;
-    if (entry.onAbort) entry.signal?.removeEventListener('abort', entry.onAbort);
-    if (failed) entry.reject(outcome);
-    else entry.resolve(outcome);
-  }
-
-  #nextXid(): number {
-    this.#xid = this.#xid >= 0x7fff_ffff ? 1 : this.#xid + 1;
-    return this.#xid;
   }
 
   /**
@@ -352,7 +248,7 @@ export class Session {
         if (err !== 0) this.#options.logger.warn?.('the server refused to re-register watches', { err });
       });
     }
-    for (const entry of this.#queue.drain()) if (!entry.done) this.#write(entry);
+    this.#requests.flush(connection);
     const state = response.readOnly ? 'read-only' : this.#everConnected ? 'reconnected' : 'connected';
     const event: ConnectionStateEvent = { state, sessionId: this.#sessionId, newSession: this.#replacingLostSession };
     this.#everConnected = true;
@@ -403,7 +299,7 @@ export class Session {
     this.#passwd = Buffer.alloc(16);
     this.#attempt?.abort(new Error('session lost'));
     const err = new SessionExpiredError({ message: `SessionExpired: ${reason}` });
-    for (const entry of this.#queue.drain()) this.#finish(entry, err, true);
+    this.#requests.failQueued(err);
     this.#dispatcher.endAll('SessionExpired');
     this.states.emit({ state: 'lost', sessionId: lostId, newSession: false, reason });
     if (this.#closeRequested) return;
