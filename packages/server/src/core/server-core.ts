@@ -1,30 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import {
-  AuthPacket,
-  ConnectRequest,
-  ConnectResponse,
-  DeleteContainerRequest,
-  ErrorCode,
-  encode,
-  encodeRecordFrame,
-  encodeReplyFrame,
-  JuteReader,
-  KeeperState,
-  OpCode,
-  PROTOCOL_VERSION,
-  RequestHeader,
-  WatcherEvent,
-  Xid,
-} from '@zookit/protocol';
-import { checkACL, digestId } from './acl.js';
+import { ErrorCode, encode, JuteReader, OpCode, RequestHeader, Xid } from '@zookit/protocol';
+import { checkACL } from './acl.js';
 import { type Applied, applyEntry } from './apply-entry.js';
+import { authenticate } from './authenticate.js';
 import { type ClientConnection, newConnection, type Slot } from './connection-state.js';
 import { DataTree } from './data-tree.js';
+import { connectResponseFrame, decideHandshake } from './handshake.js';
 import { CreateSessionBody, type LogEntry } from './log-entry.js';
 import { isRead, isWrite } from './op-kinds.js';
 import { opAbbreviation } from './op-names.js';
+import { PendingLog } from './pending-log.js';
 import { type Reader, runRead } from './read-ops.js';
-import { dueForReaping } from './reaper.js';
+import { Reaper } from './reaper.js';
+import { notificationFrame, replyFrame } from './reply-frames.js';
+import { ReplyQueue } from './reply-queue.js';
 import { ServerStats } from './server-stats.js';
 import { SessionExpirer, SessionIdGenerator, type SessionRecord } from './sessions.js';
 import { type CoreSnapshot, restoreSnapshot } from './snapshot.js';
@@ -53,6 +42,7 @@ export interface CoreConfig {
   readonly reapIntervalMs: number;
 }
 
+/** Who waits for an entry's outcome: a request's reply slot, or a connection's handshake (createSession). */
 type Origin = { connection: number; slot: Slot } | { connection: number; connect: { oldClient: boolean } };
 
 /**
@@ -71,20 +61,19 @@ export class ServerCore {
   readonly stats = new ServerStats();
   readonly config: CoreConfig;
   readonly #out: CoreOutput;
+  readonly #replies: ReplyQueue;
+  readonly #log: PendingLog<Origin>;
+  readonly #reaper: Reaper;
   readonly #expirer: SessionExpirer;
   readonly #ids: SessionIdGenerator;
-  readonly #pending: LogEntry[] = [];
-  readonly #origins = new Map<bigint, Origin>();
-  readonly #reaping = new Set<string>();
-  #lastZxid = 0n;
   #lastApplied = 0n;
-  #durable = 0n;
-  #applying = false;
-  #nextReap = 0;
 
   constructor(config: CoreConfig, output: CoreOutput, now: number) {
     this.config = config;
     this.#out = output;
+    this.#replies = new ReplyQueue(output, this.stats);
+    this.#log = new PendingLog((entry) => output.persist(entry));
+    this.#reaper = new Reaper(config.reapIntervalMs);
     this.#expirer = new SessionExpirer(config.tickTime);
     this.#ids = new SessionIdGenerator(config.serverId, now);
   }
@@ -106,13 +95,14 @@ export class ServerCore {
   recover(snapshot: CoreSnapshot | undefined, entries: Iterable<LogEntry>, now: number): void {
     if (snapshot) {
       restoreSnapshot(this, snapshot);
-      this.#lastZxid = this.#lastApplied = this.#durable = snapshot.lastZxid;
+      this.#lastApplied = snapshot.lastZxid;
     }
     for (const entry of entries) {
       if (entry.zxid <= this.#lastApplied) continue;
       applyEntry(this, entry);
-      this.#lastZxid = this.#lastApplied = this.#durable = entry.zxid;
+      this.#lastApplied = entry.zxid;
     }
+    this.#log.recovered(this.#lastApplied);
     for (const s of this.sessions.values()) this.#expirer.touch(s.id, s.timeout, now);
   }
 
@@ -152,84 +142,36 @@ export class ServerCore {
   /** Clock input: expires sessions and reaps containers and TTL nodes. */
   tick(now: number): void {
     for (const id of this.#expirer.expired(now)) this.#closeSession(id, now, 0, undefined);
-    if (now >= this.#nextReap) {
-      this.#nextReap = now + this.config.reapIntervalMs;
-      this.#reap(now);
-    }
+    for (const draft of this.#reaper.due(this.tree, now)) this.#log.append(draft, now);
   }
 
   /** Storage input: every entry up to `zxid` is durable at `now`; apply them in order. */
   durable(zxid: bigint, now: number): void {
-    if (zxid > this.#durable) this.#durable = zxid;
-    if (this.#applying) return;
-    this.#applying = true;
-    try {
-      while (this.#pending.length > 0 && (this.#pending[0] as LogEntry).zxid <= this.#durable) {
-        this.#apply(this.#pending.shift() as LogEntry, now);
-      }
-    } finally {
-      this.#applying = false;
-    }
-  }
-
-  #append(
-    type: number,
-    sessionId: bigint,
-    cxid: number,
-    body: Uint8Array | null,
-    ids: LogEntry['ids'],
-    now: number,
-    origin?: Origin,
-  ): void {
-    const entry: LogEntry = {
-      zxid: ++this.#lastZxid,
-      time: BigInt(Math.floor(now)),
-      sessionId,
-      cxid,
-      type,
-      body,
-      ids: [...ids],
-    };
-    this.#pending.push(entry);
-    if (origin) this.#origins.set(entry.zxid, origin);
-    this.#out.persist(entry);
+    this.#log.durable(zxid, (entry, origin) => this.#apply(entry, origin, now));
   }
 
   #handshake(conn: ClientConnection, payload: Buffer, now: number): void {
-    let request: ConnectRequest;
-    try {
-      // Bytes after the record (past the readOnly byte) are ignored, as ZooKeeper ignores them.
-      request = ConnectRequest.decode(new JuteReader(payload));
-    } catch {
+    const decision = decideHandshake(payload, this.#lastApplied, this.sessions, this.config);
+    if (decision.kind === 'refuse') {
       this.#out.close(conn.id);
       return;
     }
-    conn.oldClient = request.readOnly === undefined;
-    if (request.lastZxidSeen > this.#lastApplied) {
-      // The client has seen more than this server: it must find a server that is not behind.
+    conn.oldClient = decision.oldClient;
+    if (decision.kind === 'expired') {
+      this.#replies.send(conn, decision.frame);
       this.#out.close(conn.id);
       return;
     }
-    const { minSessionTimeout: min, maxSessionTimeout: max } = this.config;
-    const timeout = Math.min(Math.max(request.timeOut, min), max);
-    if (request.sessionId === 0n) {
+    if (decision.kind === 'create') {
       const id = this.#ids.next();
-      const body = encode(CreateSessionBody, { timeOut: timeout, passwd: randomBytes(16) });
+      const body = encode(CreateSessionBody, { timeOut: decision.timeout, passwd: randomBytes(16) });
       conn.sessionId = id;
-      conn.timeout = timeout;
-      this.#append(OpCode.createSession, id, 0, body, [], now, {
-        connection: conn.id,
-        connect: { oldClient: conn.oldClient },
-      });
+      conn.timeout = decision.timeout;
+      const origin = { connection: conn.id, connect: { oldClient: conn.oldClient } };
+      this.#log.append({ type: OpCode.createSession, sessionId: id, cxid: 0, body, ids: [] }, now, origin);
       return;
     }
-    const session = this.sessions.get(request.sessionId);
-    const passwd = request.passwd ?? new Uint8Array(0);
-    if (!session || session.closing || !Buffer.from(session.password).equals(Buffer.from(passwd))) {
-      this.#sendConnectResponse(conn, 0, 0n, new Uint8Array(16));
-      this.#out.close(conn.id);
-      return;
-    }
+    const { session, timeout } = decision;
     for (const other of this.connections.values()) {
       if (other !== conn && other.sessionId === session.id) this.#out.close(other.id);
     }
@@ -241,21 +183,9 @@ export class ServerCore {
   #bind(conn: ClientConnection, session: SessionRecord, timeout: number, now: number): void {
     conn.sessionId = session.id;
     conn.timeout = timeout;
-    this.#sendConnectResponse(conn, timeout, session.id, session.password);
+    this.#replies.send(conn, connectResponseFrame(conn.oldClient, timeout, session.id, session.password));
     conn.ready = true;
     for (const frame of conn.early.splice(0)) this.#request(conn, frame, now);
-  }
-
-  #sendConnectResponse(conn: ClientConnection, timeOut: number, sessionId: bigint, passwd: Uint8Array): void {
-    const response: ConnectResponse = { protocolVersion: PROTOCOL_VERSION, timeOut, sessionId, passwd };
-    if (!conn.oldClient) response.readOnly = false;
-    this.#send(conn, encodeRecordFrame(ConnectResponse, response));
-  }
-
-  #send(conn: ClientConnection, frame: Buffer): void {
-    conn.stats.sent++;
-    this.stats.packetsSent++;
-    this.#out.send(conn.id, frame);
   }
 
   #request(conn: ClientConnection, payload: Buffer, now: number): void {
@@ -273,7 +203,11 @@ export class ServerCore {
     if (header.xid >= 0) conn.stats.lastCxid = header.xid;
     const body = payload.subarray(reader.offset);
     if (header.type === OpCode.auth) {
-      this.#auth(conn, header.xid, body);
+      // Answered at once, out of band, on the request's own xid (clients use -4); it applies to
+      // every later request.
+      const err = authenticate(conn.ids, body, this.config.superDigest);
+      this.#replies.send(conn, this.#reply(header.xid, err, 0n));
+      if (err === ErrorCode.AuthFailed) this.#out.close(conn.id);
       return;
     }
     if (header.type === OpCode.ping || header.type === OpCode.sasl) {
@@ -281,50 +215,35 @@ export class ServerCore {
       // A ping is answered on xid -2 whatever xid it carried, as ZooKeeper does.
       const err = header.type === OpCode.ping ? 0 : ErrorCode.AuthFailed;
       const xid = header.type === OpCode.ping ? Xid.PING : header.xid;
-      this.#enqueue(conn, { xid, type: header.type, arrived: now, run: () => this.#reply(xid, err) }, now);
+      this.#replies.enqueue(conn, { xid, type: header.type, arrived: now, run: () => this.#reply(xid, err) }, now);
       return;
     }
     if (header.type === OpCode.closeSession) {
       const slot: Slot = { xid: header.xid, type: header.type, arrived: now, closeAfter: true };
-      this.#enqueue(conn, slot, now);
+      this.#replies.enqueue(conn, slot, now);
       this.#closeSession(conn.sessionId, now, header.xid, { connection: conn.id, slot });
       return;
     }
     if (isWrite(header.type)) {
       const slot: Slot = { xid: header.xid, type: header.type, arrived: now };
-      this.#enqueue(conn, slot, now);
-      this.#append(header.type, conn.sessionId, header.xid, Buffer.from(body), conn.ids, now, {
-        connection: conn.id,
-        slot,
-      });
+      this.#replies.enqueue(conn, slot, now);
+      const draft = { type: header.type, sessionId: conn.sessionId, cxid: header.xid, body: Buffer.from(body) };
+      this.#log.append({ ...draft, ids: conn.ids }, now, { connection: conn.id, slot });
       return;
     }
-    const reader2: Reader = { connection: conn.id, sessionId: conn.sessionId, ids: conn.ids };
-    const probe = isRead(header.type);
-    if (!probe) {
+    if (!isRead(header.type)) {
       // Unknown op, a client-sent notification/createSession, or check outside a multi:
       // ZooKeeper answers Unimplemented and drops the connection (not the session).
       const frame = this.#reply(header.xid, ErrorCode.Unimplemented, -1n);
-      this.#enqueue(conn, { xid: header.xid, type: header.type, arrived: now, frame, closeAfter: true }, now);
+      this.#replies.enqueue(conn, { xid: header.xid, type: header.type, arrived: now, frame, closeAfter: true }, now);
       return;
     }
-    this.#enqueue(
-      conn,
-      {
-        xid: header.xid,
-        type: header.type,
-        arrived: now,
-        run: () => {
-          const result = runRead(this.#readState(), reader2, header.type, new JuteReader(body)) ?? {
-            err: ErrorCode.Unimplemented,
-          };
-          if (result.err !== 0 || !('codec' in result) || result.codec === null)
-            return this.#reply(header.xid, result.err);
-          return encodeReplyFrame({ xid: header.xid, zxid: this.#lastApplied, err: 0 }, result.codec, result.body);
-        },
-      },
-      now,
-    );
+    const caller: Reader = { connection: conn.id, sessionId: conn.sessionId, ids: conn.ids };
+    const run = (): Buffer => {
+      const result = runRead(this.#readState(), caller, header.type, new JuteReader(body));
+      return replyFrame(header.xid, this.#lastApplied, result ?? { err: ErrorCode.Unimplemented });
+    };
+    this.#replies.enqueue(conn, { xid: header.xid, type: header.type, arrived: now, run }, now);
   }
 
   #readState() {
@@ -337,84 +256,27 @@ export class ServerCore {
   }
 
   #reply(xid: number, err: number, zxid = this.#lastApplied): Buffer {
-    return encodeReplyFrame({ xid, zxid, err });
-  }
-
-  /**
-   * Auth is answered at once, out of band, on the request's own xid (clients use -4), and
-   * applies to every later request.
-   */
-  #auth(conn: ClientConnection, xid: number, body: Buffer): void {
-    let packet: AuthPacket;
-    try {
-      packet = AuthPacket.decode(new JuteReader(body));
-    } catch {
-      this.#send(conn, this.#reply(xid, ErrorCode.MarshallingError, 0n));
-      return;
-    }
-    if (packet.scheme !== 'digest') {
-      this.#send(conn, this.#reply(xid, ErrorCode.AuthFailed, 0n));
-      this.#out.close(conn.id);
-      return;
-    }
-    const id = digestId(Buffer.from(packet.auth ?? new Uint8Array(0)).toString('utf8'));
-    if (!conn.ids.some((i) => i.scheme === 'digest' && i.id === id)) conn.ids.push({ scheme: 'digest', id });
-    if (
-      this.config.superDigest !== undefined &&
-      id === this.config.superDigest &&
-      !conn.ids.some((i) => i.scheme === 'super')
-    ) {
-      conn.ids.push({ scheme: 'super', id: '' });
-    }
-    this.#send(conn, this.#reply(xid, 0, 0n));
-  }
-
-  #enqueue(conn: ClientConnection, slot: Slot, now: number): void {
-    conn.queue.push(slot);
-    this.#flush(conn, now);
-  }
-
-  /** Sends every answered reply at the head of the queue, running reads as they reach it. */
-  #flush(conn: ClientConnection, now: number): void {
-    while (conn.queue.length > 0) {
-      const head = conn.queue[0] as Slot;
-      if (head.frame === undefined && head.run) head.frame = head.run();
-      if (head.frame === undefined) return;
-      conn.queue.shift();
-      this.stats.answered(conn, Math.max(0, now - head.arrived), now);
-      conn.stats.lastZxid = head.frame.length >= 16 ? head.frame.readBigInt64BE(8) : conn.stats.lastZxid;
-      this.#send(conn, head.frame);
-      if (head.closeAfter) {
-        this.#out.close(conn.id);
-        return;
-      }
-    }
+    return replyFrame(xid, zxid, { err });
   }
 
   #closeSession(sessionId: bigint, now: number, cxid: number, origin: Origin | undefined): void {
     const session = this.sessions.get(sessionId);
     if (!session || session.closing) {
       if (origin && 'slot' in origin) {
-        origin.slot.frame = this.#reply(origin.slot.xid, 0);
         const conn = this.connections.get(origin.connection);
-        if (conn) this.#flush(conn, now);
+        this.#replies.answer(conn, origin.slot, this.#reply(origin.slot.xid, 0), now);
       }
       return;
     }
     session.closing = true;
     this.#expirer.forget(sessionId);
-    this.#append(OpCode.closeSession, sessionId, cxid, null, [], now, origin);
+    this.#log.append({ type: OpCode.closeSession, sessionId, cxid, body: null, ids: [] }, now, origin);
   }
 
-  #apply(entry: LogEntry, now: number): void {
+  #apply(entry: LogEntry, origin: Origin | undefined, now: number): void {
     const result = applyEntry(this, entry);
     this.#lastApplied = entry.zxid;
-    const origin = this.#origins.get(entry.zxid);
-    this.#origins.delete(entry.zxid);
-    if (entry.type === OpCode.deleteContainer && entry.sessionId === 0n) {
-      // Only the reaper's own entries (session 0) are tracked; their bodies are well formed.
-      this.#reaping.delete(DeleteContainerRequest.decode(new JuteReader(entry.body ?? new Uint8Array(0))).path);
-    }
+    this.#reaper.applied(entry);
     this.#fire(result, entry.zxid);
     if (result.createdSession) this.#sessionCreated(result.createdSession, origin, Number(entry.time));
     if (result.closedSession !== undefined) {
@@ -427,15 +289,9 @@ export class ServerCore {
     }
     if (origin && 'slot' in origin) {
       const conn = this.connections.get(origin.connection);
-      origin.slot.frame = encodeReplyFrame(
-        { xid: origin.slot.xid, zxid: entry.zxid, err: result.err },
-        result.err === 0 && result.codec ? result.codec : undefined,
-        result.body,
-      );
-      if (conn) {
-        conn.stats.lastZxid = entry.zxid;
-        this.#flush(conn, now);
-      }
+      const frame = replyFrame(origin.slot.xid, entry.zxid, result);
+      if (conn) conn.stats.lastZxid = entry.zxid;
+      this.#replies.answer(conn, origin.slot, frame, now);
     }
   }
 
@@ -457,20 +313,6 @@ export class ServerCore {
   #notify(connection: number, type: number, path: string, zxid: bigint): void {
     const conn = this.connections.get(connection);
     if (!conn) return;
-    const frame = encodeReplyFrame({ xid: Xid.NOTIFICATION, zxid, err: 0 }, WatcherEvent, {
-      type,
-      state: KeeperState.SyncConnected,
-      path,
-    });
-    this.#send(conn, frame);
-  }
-
-  /** Looks for empty containers (that had children) and expired TTL nodes, and deletes them as session 0. */
-  #reap(now: number): void {
-    for (const path of dueForReaping(this.tree, now)) {
-      if (this.#reaping.has(path)) continue;
-      this.#reaping.add(path);
-      this.#append(OpCode.deleteContainer, 0n, 0, encode(DeleteContainerRequest, { path }), [], now);
-    }
+    this.#replies.send(conn, notificationFrame(type, path, zxid));
   }
 }
