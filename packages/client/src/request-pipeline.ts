@@ -1,8 +1,8 @@
-import { encodeFrame, type JuteReader, OpCode, type ReplyHeader, RequestHeader } from '@zookit/protocol';
+import { ErrorCode, encodeFrame, type JuteReader, OpCode, type ReplyHeader, RequestHeader } from '@zookit/protocol';
 import type { Connection } from './connection.js';
 import { Deque } from './deque.js';
 import type { Request } from './request.js';
-import type { WatchRegistry } from './watches/watch-registry.js';
+import type { WatchKind, WatchRegistry } from './watches/watch-registry.js';
 
 interface Entry {
   readonly request: Request<unknown>;
@@ -21,6 +21,11 @@ export interface RequestPipelineOptions {
   connection(): Connection | undefined;
   /** Every reply's zxid, in order (the session keeps the highest as its last zxid seen). */
   onReplyZxid(zxid: bigint): void;
+  /**
+   * A request abandoned after it was written (its `signal` aborted) had the server set a `kind`
+   * watch on `path` that no watcher of this client will ever hold.
+   */
+  onAbandonedWatch(kind: WatchKind, path: string): void;
 }
 
 /**
@@ -129,7 +134,12 @@ export class RequestPipeline {
       settle: (header: ReplyHeader, reader: JuteReader) => {
         this.#o.onReplyZxid(header.zxid);
         settled();
-        if (entry.done) return;
+        if (entry.done) {
+          if (registers && serverKeptWatch(request.type, header.err)) {
+            this.#o.onAbandonedWatch(registers.kind, registers.path);
+          }
+          return;
+        }
         let value: unknown;
         try {
           value = request.decode(header, reader);
@@ -158,4 +168,9 @@ export class RequestPipeline {
     this.#xid = this.#xid >= 0x7fff_ffff ? 1 : this.#xid + 1;
     return this.#xid;
   }
+}
+
+/** Whether the server set the watch a request asked for: on success, and for exists also on NoNode. */
+function serverKeptWatch(type: number, err: number): boolean {
+  return err === ErrorCode.Ok || (type === OpCode.exists && err === ErrorCode.NoNode);
 }

@@ -5,13 +5,14 @@ import { Connection, type ConnectionHandler } from './connection.js';
 import { type ConnectionStateEvent, StateEmitter } from './connection-state.js';
 import { Credentials } from './credentials.js';
 import { ClientClosedError, ConnectionLossError, SessionExpiredError } from './errors.js';
+import { dropServerWatchRequest } from './operations/watch-ops.js';
 import type { AuthInfo, SessionOptions } from './options.js';
 import { probeForReadWriteServer } from './read-write-probe.js';
 import type { Request } from './request.js';
 import { RequestPipeline } from './request-pipeline.js';
 import { resendWatches } from './watches/resend-watches.js';
 import { WatchDispatcher } from './watches/watch-dispatcher.js';
-import { WatchRegistry } from './watches/watch-registry.js';
+import { type WatchKind, WatchRegistry } from './watches/watch-registry.js';
 
 /**
  * The session state machine: finds a server, keeps one connection, re-establishes it with the
@@ -57,6 +58,7 @@ export class Session {
       onReplyZxid: (zxid) => {
         if (zxid > this.#lastZxid) this.#lastZxid = zxid;
       },
+      onAbandonedWatch: (kind, path) => this.#dropServerWatch(kind, path),
     });
     if (options.session) {
       this.#sessionId = options.session.id;
@@ -288,6 +290,19 @@ export class Session {
       Math.max(0, remaining),
     );
     void this.#run(true);
+  }
+
+  /**
+   * Asks the server to drop a watch that nobody here holds, unless a watcher of this client
+   * shares it (ZooKeeper keeps one registration per session, path and type: data and exist
+   * watches are one) or a request setting it is in flight. Requests are answered in order, so a
+   * watch requested after this is set after the removal.
+   */
+  #dropServerWatch(kind: WatchKind, path: string): void {
+    if (this.#closeRequested) return; // closeSession drops every watch of the session
+    const shared: readonly WatchKind[] = kind === 'data' || kind === 'exist' ? ['data', 'exist'] : [kind];
+    if (shared.some((k) => this.watches.has(k, path) || this.watches.hasPending(k, path))) return;
+    this.#requests.submit(dropServerWatchRequest(kind, path)).catch(() => undefined);
   }
 
   /** The session is gone (or must be presumed gone). */

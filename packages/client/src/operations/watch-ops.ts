@@ -87,3 +87,25 @@ export function serverWatchRequest(
     },
   };
 }
+
+const wireTypeOfKind: Record<WatchKind, number> = {
+  data: WatcherType.Data,
+  exist: WatcherType.Data,
+  child: WatcherType.Children,
+  persistent: WatcherType.Persistent,
+  persistentRecursive: WatcherType.PersistentRecursive,
+};
+
+/**
+ * removeWatches for a `kind` watch that the server holds on `serverPath` but no watcher of
+ * this client does (the request that set it was abandoned before its reply). Its outcome does
+ * not matter: NoWatcher means the watch fired or went meanwhile.
+ */
+export function dropServerWatchRequest(kind: WatchKind, serverPath: string): Request<void> {
+  return {
+    type: OpCode.removeWatches,
+    path: serverPath,
+    write: (w) => RemoveWatchesRequest.encode(w, { path: serverPath, type: wireTypeOfKind[kind] }),
+    decode: () => undefined,
+  };
+}
