@@ -1,40 +1,17 @@
 // Barrier and DoubleBarrier scenarios (recipes reference §2.6, §2.7, §6 item 11) on both servers.
 import { randomUUID } from 'node:crypto';
-import { NoNodeError, ZooKeeperClient } from '@zookit/client';
+import { NoNodeError, type ZooKeeperClient } from '@zookit/client';
 import { Barrier, DoubleBarrier } from '@zookit/recipes';
-import { expireSession, FaultProxy, waitUntil } from '@zookit/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { serverTargets, type TestServer } from '../servers.js';
+import { expireSession, waitUntil } from '@zookit/testing';
+import { describe, expect, it } from 'vitest';
+import { serverTargets } from '../servers.js';
+import { useRecipeFixture } from './recipe-fixture.js';
 
 const T = 3000;
 
 describe.each(serverTargets)('Barriers on $name', (target) => {
-  let server: TestServer;
-  const clients: ZooKeeperClient[] = [];
-  const recipes: AsyncDisposable[] = [];
-
-  beforeAll(async () => {
-    server = await target.start({ tickTime: 500 });
-  });
-  afterEach(async () => {
-    await Promise.all(recipes.splice(0).map((r) => r[Symbol.asyncDispose]()));
-    for (const c of clients) expect(c.watchCount, 'client watches left after close').toBe(0);
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-
-  async function client(connectString = server.connectString): Promise<ZooKeeperClient> {
-    const c = await ZooKeeperClient.connect(connectString, { sessionTimeout: T });
-    clients.push(c);
-    return c;
-  }
-
-  function track<R extends AsyncDisposable>(recipe: R): R {
-    recipes.push(recipe);
-    return recipe;
-  }
+  const fx = useRecipeFixture(target, { sessionTimeout: T });
+  const { client, track } = fx;
 
   /** Tracks whether a promise settled, without awaiting it. */
   function settledFlag(promise: Promise<unknown>): { readonly settled: boolean } {
@@ -78,32 +55,28 @@ describe.each(serverTargets)('Barriers on $name', (target) => {
   });
 
   it('barrier – a wait survives a reconnect, is bounded by its signal, and close() rejects the others; no watch is left', async () => {
-    const proxy = await FaultProxy.start({ target: server.connectString });
-    try {
-      const path = `/barriers/${randomUUID()}`;
-      const owner = track(new Barrier(await client(), path));
-      await owner.setBarrier();
-      const zk = await client(proxy.connectString);
-      const barrier = track(new Barrier(zk, path));
-      const ac = new AbortController();
-      const bounded = barrier.waitOnBarrier({ signal: ac.signal });
-      const untilClose = barrier.waitOnBarrier();
-      const flags = [settledFlag(bounded), settledFlag(untilClose)];
-      await waitUntil(async () => zk.watchCount === 1, { timeout: 5000, interval: 10, description: 'watching' });
-      proxy.closeConnections();
-      await waitUntil(async () => zk.state === 'reconnected', { timeout: T, interval: 10, description: 'reconnect' });
-      await zk.sync('/');
-      expect(flags.some((f) => f.settled)).toBe(false);
-      ac.abort(new Error('gave up'));
-      await expect(bounded).rejects.toThrow('gave up');
-      await barrier.close();
-      await expect(untilClose).rejects.toThrow(/closed/);
-      await expect(barrier.waitOnBarrier()).rejects.toThrow(/closed/);
-      expect(zk.watchCount).toBe(0);
-      await owner.removeBarrier();
-    } finally {
-      await proxy.stop();
-    }
+    const proxy = await fx.proxy();
+    const path = `/barriers/${randomUUID()}`;
+    const owner = track(new Barrier(await client(), path));
+    await owner.setBarrier();
+    const zk = await client(proxy.connectString);
+    const barrier = track(new Barrier(zk, path));
+    const ac = new AbortController();
+    const bounded = barrier.waitOnBarrier({ signal: ac.signal });
+    const untilClose = barrier.waitOnBarrier();
+    const flags = [settledFlag(bounded), settledFlag(untilClose)];
+    await waitUntil(async () => zk.watchCount === 1, { timeout: 5000, interval: 10, description: 'watching' });
+    proxy.closeConnections();
+    await waitUntil(async () => zk.state === 'reconnected', { timeout: T, interval: 10, description: 'reconnect' });
+    await zk.sync('/');
+    expect(flags.some((f) => f.settled)).toBe(false);
+    ac.abort(new Error('gave up'));
+    await expect(bounded).rejects.toThrow('gave up');
+    await barrier.close();
+    await expect(untilClose).rejects.toThrow(/closed/);
+    await expect(barrier.waitOnBarrier()).rejects.toThrow(/closed/);
+    expect(zk.watchCount).toBe(0);
+    await owner.removeBarrier();
   });
 
   it('double barrier – 3 members: nobody passes enter before the third arrives; all leave', async () => {
@@ -141,46 +114,42 @@ describe.each(serverTargets)('Barriers on $name', (target) => {
   });
 
   it('double barrier – a reconnect and a session expiry while waiting never release early (GH-1290); the expired member re-joins', async () => {
-    const proxy = await FaultProxy.start({ target: server.connectString });
-    try {
-      const path = `/double/${randomUUID()}`;
-      const viaProxy = await client(proxy.connectString);
-      const expiring = await client();
-      const third = await client();
-      const [a, b, c] = [viaProxy, expiring, third].map((zk) => track(new DoubleBarrier(zk, path, { members: 3 }))) as [
-        DoubleBarrier,
-        DoubleBarrier,
-        DoubleBarrier,
-      ];
-      const signal = AbortSignal.timeout(20_000);
-      const early = [a.enter({ signal }), b.enter({ signal })];
-      const flags = early.map(settledFlag);
-      await waitUntil(async () => viaProxy.watchCount === 1 && expiring.watchCount === 1, {
-        timeout: 5000,
-        interval: 10,
-        description: 'both waiting on ready',
-      });
-      proxy.closeConnections();
-      const oldSession = expiring.sessionId;
-      await expireSession(server.connectString, { id: expiring.sessionId, password: expiring.sessionPassword });
-      // The expired member counts again under its new session; nobody got through meanwhile.
-      await waitUntil(
-        async () => {
-          if (expiring.sessionId === oldSession || viaProxy.state !== 'reconnected') return false;
-          const stat = (await third.exists(b.ourPath)).stat;
-          return stat?.ephemeralOwner === expiring.sessionId && expiring.watchCount === 1;
-        },
-        { timeout: T + 5000, interval: 20, description: 'the expired member back in' },
-      );
-      await third.sync('/');
-      expect(flags.some((f) => f.settled)).toBe(false);
-      expect(await members(third, path)).toHaveLength(2);
-      await Promise.all([...early, c.enter({ signal })]);
-      await Promise.all([a, b, c].map((m) => m.leave({ signal })));
-      expect(await members(third, path)).toEqual([]);
-    } finally {
-      await proxy.stop();
-    }
+    const proxy = await fx.proxy();
+    const path = `/double/${randomUUID()}`;
+    const viaProxy = await client(proxy.connectString);
+    const expiring = await client();
+    const third = await client();
+    const [a, b, c] = [viaProxy, expiring, third].map((zk) => track(new DoubleBarrier(zk, path, { members: 3 }))) as [
+      DoubleBarrier,
+      DoubleBarrier,
+      DoubleBarrier,
+    ];
+    const signal = AbortSignal.timeout(20_000);
+    const early = [a.enter({ signal }), b.enter({ signal })];
+    const flags = early.map(settledFlag);
+    await waitUntil(async () => viaProxy.watchCount === 1 && expiring.watchCount === 1, {
+      timeout: 5000,
+      interval: 10,
+      description: 'both waiting on ready',
+    });
+    proxy.closeConnections();
+    const oldSession = expiring.sessionId;
+    await expireSession(fx.server.connectString, { id: expiring.sessionId, password: expiring.sessionPassword });
+    // The expired member counts again under its new session; nobody got through meanwhile.
+    await waitUntil(
+      async () => {
+        if (expiring.sessionId === oldSession || viaProxy.state !== 'reconnected') return false;
+        const stat = (await third.exists(b.ourPath)).stat;
+        return stat?.ephemeralOwner === expiring.sessionId && expiring.watchCount === 1;
+      },
+      { timeout: T + 5000, interval: 20, description: 'the expired member back in' },
+    );
+    await third.sync('/');
+    expect(flags.some((f) => f.settled)).toBe(false);
+    expect(await members(third, path)).toHaveLength(2);
+    await Promise.all([...early, c.enter({ signal })]);
+    await Promise.all([a, b, c].map((m) => m.leave({ signal })));
+    expect(await members(third, path)).toEqual([]);
   });
 
   it("double barrier – a member's session loss during leave does not hang the others; its own leave completes", async () => {
@@ -207,7 +176,7 @@ describe.each(serverTargets)('Barriers on $name', (target) => {
     await zks[0]?.sync('/');
     expect(flags.some((f) => f.settled)).toBe(false);
     const cClient = zks[2] as ZooKeeperClient;
-    await expireSession(server.connectString, { id: cClient.sessionId, password: cClient.sessionPassword });
+    await expireSession(fx.server.connectString, { id: cClient.sessionId, password: cClient.sessionPassword });
     await Promise.all(leaving);
     await c.leave({ signal: AbortSignal.timeout(T + 5000) });
     expect(await members(zks[0] as ZooKeeperClient, path)).toEqual([]);

@@ -1,47 +1,17 @@
 // SharedValue/SharedCount and AtomicValue/AtomicLong scenarios (recipes reference §2.8) on both servers.
 import { randomUUID } from 'node:crypto';
-import { retryNTimes, ZooKeeperClient } from '@zookit/client';
+import { retryNTimes, type ZooKeeperClient } from '@zookit/client';
 import { AtomicLong, AtomicValue, SharedCount, SharedValue } from '@zookit/recipes';
-import { FaultProxy, waitUntil } from '@zookit/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { serverTargets, type TestServer } from '../servers.js';
+import { waitUntil } from '@zookit/testing';
+import { describe, expect, it } from 'vitest';
+import { serverTargets } from '../servers.js';
+import { useRecipeFixture } from './recipe-fixture.js';
 
 const T = 3000;
 
 describe.each(serverTargets)('Counters on $name', (target) => {
-  let server: TestServer;
-  const clients: ZooKeeperClient[] = [];
-  /** Each client's own state listeners, before any recipe added one. */
-  const baseListeners = new Map<ZooKeeperClient, number>();
-  const recipes: AsyncDisposable[] = [];
-
-  beforeAll(async () => {
-    server = await target.start({ tickTime: 500 });
-  });
-  afterEach(async () => {
-    await Promise.all(recipes.splice(0).map((r) => r[Symbol.asyncDispose]()));
-    for (const c of clients) {
-      expect(c.watchCount, 'client watches left after close').toBe(0);
-      expect(c.stateListenerCount, 'state listeners left after close').toBe(baseListeners.get(c));
-    }
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-    baseListeners.clear();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-
-  async function client(connectString = server.connectString): Promise<ZooKeeperClient> {
-    const c = await ZooKeeperClient.connect(connectString, { sessionTimeout: T });
-    clients.push(c);
-    baseListeners.set(c, c.stateListenerCount);
-    return c;
-  }
-
-  function track<R extends AsyncDisposable>(recipe: R): R {
-    recipes.push(recipe);
-    return recipe;
-  }
+  const fx = useRecipeFixture(target, { sessionTimeout: T });
+  const { client, track } = fx;
 
   async function sharedCount(path: string, seed = 0, zk?: ZooKeeperClient): Promise<SharedCount> {
     const count = track(new SharedCount(zk ?? (await client()), path, seed));
@@ -99,40 +69,36 @@ describe.each(serverTargets)('Counters on $name', (target) => {
   });
 
   it('SharedValue – after a dropped connection the value is read again and the change made meanwhile is seen once', async () => {
-    const proxy = await FaultProxy.start({ target: server.connectString });
-    try {
-      const path = `/values/${randomUUID()}`;
-      const zk = await client(proxy.connectString);
-      const value = track(new SharedValue(zk, path, 'seed'));
-      await value.start();
-      const other = track(new SharedValue(await client(), path, 'other seed'));
-      await other.start();
-      expect(Buffer.from(other.value).toString()).toBe('seed');
-      const seen: string[] = [];
-      value.onChange((change) => seen.push(Buffer.from(change.value).toString()));
-      proxy.refuse(true);
-      proxy.closeConnections();
-      await waitUntil(async () => zk.state === 'suspended', { timeout: T, interval: 10, description: 'suspended' });
-      await other.setValue('during the outage');
-      proxy.refuse(false);
-      await waitUntil(async () => zk.state === 'reconnected', { timeout: T, interval: 10, description: 'reconnect' });
-      await waitUntil(async () => Buffer.from(value.value).toString() === 'during the outage', {
-        timeout: 5000,
-        interval: 10,
-        description: 'the value read again',
-      });
-      await zk.sync('/');
-      expect(seen).toEqual(['during the outage']);
-      expect(value.version).toBe(1);
-      expect(await value.trySetValue('after', 1)).toBe(true);
-      await waitUntil(async () => Buffer.from(other.value).toString() === 'after', {
-        timeout: 5000,
-        interval: 10,
-        description: 'the other instance to follow',
-      });
-    } finally {
-      await proxy.stop();
-    }
+    const proxy = await fx.proxy();
+    const path = `/values/${randomUUID()}`;
+    const zk = await client(proxy.connectString);
+    const value = track(new SharedValue(zk, path, 'seed'));
+    await value.start();
+    const other = track(new SharedValue(await client(), path, 'other seed'));
+    await other.start();
+    expect(Buffer.from(other.value).toString()).toBe('seed');
+    const seen: string[] = [];
+    value.onChange((change) => seen.push(Buffer.from(change.value).toString()));
+    proxy.refuse(true);
+    proxy.closeConnections();
+    await waitUntil(async () => zk.state === 'suspended', { timeout: T, interval: 10, description: 'suspended' });
+    await other.setValue('during the outage');
+    proxy.refuse(false);
+    await waitUntil(async () => zk.state === 'reconnected', { timeout: T, interval: 10, description: 'reconnect' });
+    await waitUntil(async () => Buffer.from(value.value).toString() === 'during the outage', {
+      timeout: 5000,
+      interval: 10,
+      description: 'the value read again',
+    });
+    await zk.sync('/');
+    expect(seen).toEqual(['during the outage']);
+    expect(value.version).toBe(1);
+    expect(await value.trySetValue('after', 1)).toBe(true);
+    await waitUntil(async () => Buffer.from(other.value).toString() === 'after', {
+      timeout: 5000,
+      interval: 10,
+      description: 'the other instance to follow',
+    });
   });
 
   it('SharedValue – a deleted node keeps the last value and is followed again once re-created', async () => {
@@ -197,7 +163,7 @@ describe.each(serverTargets)('Counters on $name', (target) => {
     expect((await (longs[0] as AtomicLong).get()).postValue).toBe(BigInt(2 * succeeded.length));
     expect(succeeded.length).toBe(20);
     expect(results.some((r) => r.stats.promotedLockTries > 0)).toBe(true);
-    const zk = clients[0] as ZooKeeperClient;
+    const zk = fx.clients[0] as ZooKeeperClient;
     expect((await zk.getChildren(lockPath).catch(() => ({ children: [] }))).children).toEqual([]);
   });
 

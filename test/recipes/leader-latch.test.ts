@@ -1,29 +1,15 @@
 // LeaderLatch scenarios (recipes reference §6 items 2 and 6) on both servers.
 import { randomUUID } from 'node:crypto';
-import { ZooKeeperClient } from '@zookit/client';
 import { LeaderLatch } from '@zookit/recipes';
-import { expireSession, FaultProxy, waitUntil } from '@zookit/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { serverTargets, type TestServer } from '../servers.js';
+import { expireSession, waitUntil } from '@zookit/testing';
+import { describe, expect, it } from 'vitest';
+import { serverTargets } from '../servers.js';
+import { useRecipeFixture } from './recipe-fixture.js';
 
 const T = 3000;
 
 describe.each(serverTargets)('LeaderLatch on $name', (target) => {
-  let server: TestServer;
-  const clients: ZooKeeperClient[] = [];
-  const latches: LeaderLatch[] = [];
-
-  beforeAll(async () => {
-    server = await target.start({ tickTime: 500 });
-  });
-  afterEach(async () => {
-    await Promise.all(latches.splice(0).map((l) => l.close()));
-    for (const c of clients) expect(c.watchCount, 'client watches left after close').toBe(0);
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const fx = useRecipeFixture(target, { sessionTimeout: T });
 
   async function latch(
     path: string,
@@ -31,10 +17,8 @@ describe.each(serverTargets)('LeaderLatch on $name', (target) => {
     options: ConstructorParameters<typeof LeaderLatch>[2] = {},
     cs?: string,
   ) {
-    const client = await ZooKeeperClient.connect(cs ?? server.connectString, { sessionTimeout: T });
-    clients.push(client);
-    const l = new LeaderLatch(client, path, { id, ...options });
-    latches.push(l);
+    const client = await fx.client(cs);
+    const l = fx.track(new LeaderLatch(client, path, { id, ...options }));
     await l.start();
     return { client, latch: l };
   }
@@ -69,7 +53,7 @@ describe.each(serverTargets)('LeaderLatch on $name', (target) => {
     const b = await latch(path, 'b');
     const changes: boolean[] = [];
     a.latch.onChange((isLeader) => changes.push(isLeader));
-    await expireSession(server.connectString, { id: a.client.sessionId, password: a.client.sessionPassword });
+    await expireSession(fx.server.connectString, { id: a.client.sessionId, password: a.client.sessionPassword });
     await b.latch.awaitLeadership({ signal: AbortSignal.timeout(T + 2000) });
     expect(a.latch.hasLeadership).toBe(false);
     // Requests made while a's session is being replaced fail with SessionExpired; retry them.
@@ -86,31 +70,27 @@ describe.each(serverTargets)('LeaderLatch on $name', (target) => {
   });
 
   it('standard policy drops leadership on suspended; session policy keeps it across a short disconnect', async () => {
-    const proxy = await FaultProxy.start({ target: server.connectString });
-    try {
-      for (const errorPolicy of ['standard', 'session'] as const) {
-        const path = `/election/${randomUUID()}`;
-        const { client, latch: l } = await latch(path, errorPolicy, { errorPolicy }, proxy.connectString);
-        const lead = await l.awaitLeadership();
-        const changes: boolean[] = [];
-        l.onChange((isLeader) => changes.push(isLeader));
-        proxy.closeConnections();
-        await waitUntil(async () => client.state === 'reconnected', {
-          timeout: T,
-          interval: 10,
-          description: 'reconnect',
-        });
-        await waitUntil(async () => l.hasLeadership, { timeout: T, interval: 10, description: 'leadership back' });
-        if (errorPolicy === 'standard') {
-          expect(lead.signal.aborted).toBe(true);
-          expect(changes).toEqual([false, true]);
-        } else {
-          expect(lead.signal.aborted).toBe(false);
-          expect(changes).toEqual([]);
-        }
+    const proxy = await fx.proxy();
+    for (const errorPolicy of ['standard', 'session'] as const) {
+      const path = `/election/${randomUUID()}`;
+      const { client, latch: l } = await latch(path, errorPolicy, { errorPolicy }, proxy.connectString);
+      const lead = await l.awaitLeadership();
+      const changes: boolean[] = [];
+      l.onChange((isLeader) => changes.push(isLeader));
+      proxy.closeConnections();
+      await waitUntil(async () => client.state === 'reconnected', {
+        timeout: T,
+        interval: 10,
+        description: 'reconnect',
+      });
+      await waitUntil(async () => l.hasLeadership, { timeout: T, interval: 10, description: 'leadership back' });
+      if (errorPolicy === 'standard') {
+        expect(lead.signal.aborted).toBe(true);
+        expect(changes).toEqual([false, true]);
+      } else {
+        expect(lead.signal.aborted).toBe(false);
+        expect(changes).toEqual([]);
       }
-    } finally {
-      await proxy.stop();
     }
   });
 

@@ -1,11 +1,12 @@
 // LeaderSelector scenarios (recipes reference §2.5, §6 item 7) on both servers.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { ZooKeeperClient } from '@zookit/client';
+import type { ZooKeeperClient } from '@zookit/client';
 import { LeaderSelector, type LeaderSelectorOptions, type Leadership, LeaseLostError, Mutex } from '@zookit/recipes';
 import { expireSession, waitUntil } from '@zookit/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { serverTargets, type TestServer } from '../servers.js';
+import { describe, expect, it } from 'vitest';
+import { serverTargets } from '../servers.js';
+import { useRecipeFixture } from './recipe-fixture.js';
 
 const T = 3000;
 /** The selector's internal test option (see leader-selector.ts): runs between grant and dispatch. */
@@ -19,31 +20,11 @@ const aborted = (signal: AbortSignal) =>
   });
 
 describe.each(serverTargets)('LeaderSelector on $name', (target) => {
-  let server: TestServer;
-  const clients: ZooKeeperClient[] = [];
-  const selectors: LeaderSelector[] = [];
-
-  beforeAll(async () => {
-    server = await target.start({ tickTime: 500 });
-  });
-  afterEach(async () => {
-    await Promise.all(selectors.splice(0).map((s) => s.close()));
-    for (const c of clients) expect(c.watchCount, 'client watches left after close').toBe(0);
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-
-  async function client(): Promise<ZooKeeperClient> {
-    const c = await ZooKeeperClient.connect(server.connectString, { sessionTimeout: T });
-    clients.push(c);
-    return c;
-  }
+  const fx = useRecipeFixture(target, { sessionTimeout: T });
+  const { client, track } = fx;
 
   function selector(zk: ZooKeeperClient, path: string, options: LeaderSelectorOptions): LeaderSelector {
-    const s = new LeaderSelector(zk, path, options);
-    selectors.push(s);
+    const s = track(new LeaderSelector(zk, path, options));
     s.start();
     return s;
   }
@@ -68,19 +49,22 @@ describe.each(serverTargets)('LeaderSelector on $name', (target) => {
     const tokens: bigint[] = [];
     let inside = 0;
     let maxInside = 0;
+    const selectors: LeaderSelector[] = [];
     for (const id of ['a', 'b', 'c']) {
-      selector(await client(), path, {
-        id,
-        autoRequeue: true,
-        takeLeadership: async ({ token }) => {
-          inside++;
-          maxInside = Math.max(maxInside, inside);
-          turns.push(id);
-          tokens.push(token);
-          await new Promise((r) => setImmediate(r));
-          inside--;
-        },
-      });
+      selectors.push(
+        selector(await client(), path, {
+          id,
+          autoRequeue: true,
+          takeLeadership: async ({ token }) => {
+            inside++;
+            maxInside = Math.max(maxInside, inside);
+            turns.push(id);
+            tokens.push(token);
+            await new Promise((r) => setImmediate(r));
+            inside--;
+          },
+        }),
+      );
     }
     await waitUntil(async () => (await observer.getChildren(path)).children.length === 4, {
       timeout: 5000,
@@ -129,7 +113,7 @@ describe.each(serverTargets)('LeaderSelector on $name', (target) => {
       description: 'b queued',
     });
     const start = performance.now();
-    await expireSession(server.connectString, { id: a.sessionId, password: a.sessionPassword });
+    await expireSession(fx.server.connectString, { id: a.sessionId, password: a.sessionPassword });
     await waitUntil(async () => bLead, { timeout: T + 1000, interval: 5, description: 'b to lead' });
     expect(performance.now() - start).toBeLessThan(T + 1000);
     expect(selB.hasLeadership).toBe(true);
@@ -162,7 +146,7 @@ describe.each(serverTargets)('LeaderSelector on $name', (target) => {
           grants.push(lease.token);
           if (grants.length > 1) return;
           // Lose the session exactly here: after the grant, before the dispatch checks.
-          await expireSession(server.connectString, { id: zk.sessionId, password: zk.sessionPassword });
+          await expireSession(fx.server.connectString, { id: zk.sessionId, password: zk.sessionPassword });
           await waitUntil(async () => zk.sessionId !== lease.sessionId, {
             timeout: T + 3000,
             interval: 10,
@@ -171,7 +155,7 @@ describe.each(serverTargets)('LeaderSelector on $name', (target) => {
         },
       },
     } as LeaderSelectorOptions);
-    selectors.push(s);
+    track(s);
     s.start();
     await waitUntil(async () => led.length === 1, { timeout: T + 5000, interval: 10, description: 'one turn' });
     expect(grants).toHaveLength(2);
@@ -197,7 +181,7 @@ describe.each(serverTargets)('LeaderSelector on $name', (target) => {
       description: 'the selector queued',
     });
     const oldSession = zk.sessionId;
-    await expireSession(server.connectString, { id: zk.sessionId, password: zk.sessionPassword });
+    await expireSession(fx.server.connectString, { id: zk.sessionId, password: zk.sessionPassword });
     await waitUntil(async () => zk.sessionId !== oldSession && (await nodesOf(zk, path, holderClient)).length === 1, {
       timeout: T + 3000,
       interval: 20,

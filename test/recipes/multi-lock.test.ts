@@ -1,6 +1,6 @@
 // MultiLock: several locks held as one, taken in path order, rolled back on failure; on both servers.
 import { randomUUID } from 'node:crypto';
-import { ZooKeeperClient } from '@zookit/client';
+import type { ZooKeeperClient } from '@zookit/client';
 import {
   type Lease,
   LeaseLostError,
@@ -11,8 +11,9 @@ import {
   SemaphoreMutex,
 } from '@zookit/recipes';
 import { waitUntil } from '@zookit/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { serverTargets, type TestServer } from '../servers.js';
+import { describe, expect, it } from 'vitest';
+import { serverTargets } from '../servers.js';
+import { useRecipeFixture } from './recipe-fixture.js';
 
 const T = 3000;
 
@@ -40,26 +41,8 @@ function recorded(name: string, lock: Lockable, log: string[]): Lockable {
 }
 
 describe.each(serverTargets)('MultiLock on $name', (target) => {
-  let server: TestServer;
-  const clients: ZooKeeperClient[] = [];
-
-  beforeAll(async () => {
-    server = await target.start({ tickTime: 500 });
-  });
-  afterEach(async () => {
-    // Leak check: every lock used in the test released its watches.
-    for (const c of clients) expect(c.watchCount, 'client watches left').toBe(0);
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-
-  async function client(): Promise<ZooKeeperClient> {
-    const c = await ZooKeeperClient.connect(server.connectString, { sessionTimeout: T });
-    clients.push(c);
-    return c;
-  }
+  const fx = useRecipeFixture(target, { sessionTimeout: T });
+  const { client } = fx;
 
   /** Every lock node left under `root` (recursively), as paths. */
   async function nodesUnder(zk: ZooKeeperClient, root: string): Promise<string[]> {

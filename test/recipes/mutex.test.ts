@@ -1,35 +1,18 @@
 // Mutex and fencing scenarios (recipes reference §6 items 1, 3, 4, 5, 8) on both servers.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { ZooKeeperClient } from '@zookit/client';
+import type { ZooKeeperClient } from '@zookit/client';
 import { FencedOutError, FencedStore, guardedSetData, LeaseLostError, Mutex } from '@zookit/recipes';
-import { expireSession, FaultProxy, waitUntil } from '@zookit/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { serverTargets, type TestServer } from '../servers.js';
+import { expireSession, waitUntil } from '@zookit/testing';
+import { describe, expect, it } from 'vitest';
+import { serverTargets } from '../servers.js';
+import { useRecipeFixture } from './recipe-fixture.js';
 
 const T = 3000;
 
 describe.each(serverTargets)('Mutex on $name', (target) => {
-  let server: TestServer;
-  const clients: ZooKeeperClient[] = [];
-
-  beforeAll(async () => {
-    server = await target.start({ tickTime: 500 });
-  });
-  afterEach(async () => {
-    // Leak check: every recipe used in the test released its watches.
-    for (const c of clients) expect(c.watchCount, 'client watches left').toBe(0);
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-
-  async function client(connectString = server.connectString): Promise<ZooKeeperClient> {
-    const c = await ZooKeeperClient.connect(connectString, { sessionTimeout: T });
-    clients.push(c);
-    return c;
-  }
+  const fx = useRecipeFixture(target, { sessionTimeout: T });
+  const { client } = fx;
 
   it('mutex – never two holders among 4 clients, and every lease is released cleanly', async () => {
     const path = `/locks/${randomUUID()}`;
@@ -52,7 +35,7 @@ describe.each(serverTargets)('Mutex on $name', (target) => {
     );
     expect(maxInside).toBe(1);
     expect(done).toBe(20);
-    const zk = clients[0] as ZooKeeperClient;
+    const zk = fx.clients[0] as ZooKeeperClient;
     expect((await zk.getChildren(path)).children).toEqual([]);
   });
 
@@ -71,7 +54,7 @@ describe.each(serverTargets)('Mutex on $name', (target) => {
     const leaseA = await new Mutex(a, path).acquire();
     const waiting = new Mutex(b, path).acquire();
     const start = performance.now();
-    await expireSession(server.connectString, { id: a.sessionId, password: a.sessionPassword });
+    await expireSession(fx.server.connectString, { id: a.sessionId, password: a.sessionPassword });
     const leaseB = await waiting;
     expect(performance.now() - start).toBeLessThan(T + 1000);
     expect(leaseB.token).toBeGreaterThan(leaseA.token);
@@ -90,7 +73,7 @@ describe.each(serverTargets)('Mutex on $name', (target) => {
     const leaseA = await new Mutex(a, path).acquire();
     store.write('account', 'A1', leaseA.token);
     // A "pauses" (stops acting) while its session is expired; B takes over.
-    await expireSession(server.connectString, { id: a.sessionId, password: a.sessionPassword });
+    await expireSession(fx.server.connectString, { id: a.sessionId, password: a.sessionPassword });
     const leaseB = await new Mutex(b, path).acquire();
     store.write('account', 'B1', leaseB.token);
     expect(() => store.write('account', 'A2', leaseA.token)).toThrow(FencedOutError);
@@ -171,30 +154,49 @@ describe.each(serverTargets)('Mutex on $name', (target) => {
     await leaseC.release();
   });
 
-  it('herd – releasing the holder wakes exactly one of 20 waiters', async () => {
-    const proxy = await FaultProxy.start({ target: server.connectString });
-    try {
-      const path = `/locks/${randomUUID()}`;
-      const holderClient = await client();
-      const holder = await new Mutex(holderClient, path).acquire();
-      const waiterClients = await Promise.all(Array.from({ length: 4 }, () => client(proxy.connectString)));
-      const leases = waiterClients.flatMap((c) => Array.from({ length: 5 }, () => new Mutex(c, path).acquire()));
-      // Every waiter watches exactly its predecessor once its getData reply arrived.
-      await waitUntil(async () => waiterClients.reduce((n, c) => n + c.watchCount, 0) === 20, {
-        timeout: 10_000,
-        interval: 20,
-        description: 'all 20 waiters watching',
-      });
-      const before = proxy.notificationCount;
-      await holder.release();
-      const first = await Promise.race(leases);
-      await waiterClients[0]?.sync('/');
-      expect(proxy.notificationCount - before).toBe(1);
-      // Let the rest drain in FIFO order: each waiter releases as soon as it holds.
-      await first.release();
-      await Promise.all(leases.map(async (l) => (await l).release()));
-    } finally {
-      await proxy.stop();
-    }
+  it('herd – releasing the holder wakes exactly one of 50 waiters (notifications counted between server and clients)', async () => {
+    const proxy = await fx.proxy();
+    const path = `/locks/${randomUUID()}`;
+    const holderClient = await client();
+    const holder = await new Mutex(holderClient, path).acquire();
+    const waiterClients = await Promise.all(Array.from({ length: 5 }, () => client(proxy.connectString)));
+    const leases = waiterClients.flatMap((c) => Array.from({ length: 10 }, () => new Mutex(c, path).acquire()));
+    // Every waiter watches exactly its predecessor once its getData reply arrived.
+    await waitUntil(async () => waiterClients.reduce((n, c) => n + c.watchCount, 0) === 50, {
+      timeout: 10_000,
+      interval: 20,
+      description: 'all 50 waiters watching',
+    });
+    const before = proxy.notificationCount;
+    await holder.release();
+    const first = await Promise.race(leases);
+    // A notification the release caused on any connection arrives before that connection's next reply.
+    await Promise.all(waiterClients.map((c) => c.sync('/')));
+    expect(proxy.notificationCount - before).toBe(1);
+    // Let the rest drain in FIFO order: each waiter releases as soon as it holds.
+    await first.release();
+    await Promise.all(leases.map(async (l) => (await l).release()));
+  });
+
+  it('lease – the deletion watch is set when the signal is first read; read after a deletion, it aborts at once', async () => {
+    const path = `/locks/${randomUUID()}`;
+    const [zk, admin] = await Promise.all([client(), client()]);
+    const quiet = await new Mutex(zk, path).acquire();
+    // Nobody read the signal: the holder costs the server no watch.
+    expect(zk.watchCount).toBe(0);
+    await quiet.release();
+    const lease = await new Mutex(zk, path).acquire();
+    await admin.delete(lease.path); // as an operator would
+    const signal = lease.signal;
+    await waitUntil(async () => signal.aborted, { timeout: 5000, interval: 10, description: 'the signal' });
+    expect((signal.reason as LeaseLostError).reason).toBe('deleted');
+    await lease.release();
+    const watched = await new Mutex(zk, path).acquire();
+    expect(watched.signal.aborted).toBe(false);
+    await waitUntil(async () => zk.watchCount === 1, { timeout: 5000, interval: 10, description: 'the watch' });
+    // Release is one delete: it also ends that watch, on both sides.
+    await watched.release();
+    expect(zk.watchCount).toBe(0);
+    expect((await zk.getChildren(path)).children).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 // PersistentNode, PersistentWatcher and GroupMember (recipes reference §6 items 13 and 14) on both servers.
 import { randomUUID } from 'node:crypto';
-import { NodeExistsError, ZooKeeperClient } from '@zookit/client';
+import { NodeExistsError, type ZooKeeperClient } from '@zookit/client';
 import {
   GroupMember,
   type GroupMemberEvent,
@@ -8,46 +8,17 @@ import {
   PersistentWatcher,
   type PersistentWatcherEvent,
 } from '@zookit/recipes';
-import { expireSession, FaultProxy, waitUntil } from '@zookit/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { serverTargets, type TestServer } from '../servers.js';
+import { expireSession, waitUntil } from '@zookit/testing';
+import { describe, expect, it } from 'vitest';
+import { serverTargets } from '../servers.js';
+import { useRecipeFixture } from './recipe-fixture.js';
 
 const T = 3000;
 const bound = (ms = T + 5000) => ({ timeout: ms, interval: 10 });
 
 describe.each(serverTargets)('nodes and membership on $name', (target) => {
-  let server: TestServer;
-  const clients: ZooKeeperClient[] = [];
-  let baseListeners = 0;
-  const recipes: AsyncDisposable[] = [];
-
-  beforeAll(async () => {
-    server = await target.start({ tickTime: 500 });
-  });
-  afterEach(async () => {
-    for (const r of recipes.splice(0)) await r[Symbol.asyncDispose]();
-    // Leak check: closing every recipe removed its watches and listeners.
-    for (const c of clients) {
-      expect(c.watchCount, 'client watches left after close').toBe(0);
-      expect(c.stateListenerCount, 'state listeners left after close').toBe(baseListeners);
-    }
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-
-  async function client(connectString = server.connectString): Promise<ZooKeeperClient> {
-    const c = await ZooKeeperClient.connect(connectString, { sessionTimeout: T });
-    baseListeners = c.stateListenerCount; // the client's own
-    clients.push(c);
-    return c;
-  }
-
-  function track<R extends AsyncDisposable>(recipe: R): R {
-    recipes.push(recipe);
-    return recipe;
-  }
+  const fx = useRecipeFixture(target, { sessionTimeout: T });
+  const { client, track } = fx;
 
   /** Creates `path` and its missing ancestors (persistent). */
   async function mkdirs(zk: ZooKeeperClient, path: string) {
@@ -84,7 +55,7 @@ describe.each(serverTargets)('nodes and membership on $name', (target) => {
 
   async function expire(c: ZooKeeperClient) {
     const old = c.sessionId;
-    await expireSession(server.connectString, { id: old, password: c.sessionPassword });
+    await expireSession(fx.server.connectString, { id: old, password: c.sessionPassword });
     await waitUntil(async () => c.state === 'reconnected' && c.sessionId !== 0n && c.sessionId !== old, {
       ...bound(),
       description: 'a new session',
@@ -154,31 +125,27 @@ describe.each(serverTargets)('nodes and membership on $name', (target) => {
   );
 
   it('persistent node (ephemeral-sequential) – a dropped connection keeps the same node; data set meanwhile lands', async () => {
-    const proxy = await FaultProxy.start({ target: server.connectString });
-    try {
-      const zk = await client(proxy.connectString);
-      const other = await client();
-      const parent = `/nodes/${randomUUID()}`;
-      const node = track(new PersistentNode(zk, `${parent}/seq-`, { mode: 'ephemeral-sequential', data: 'a' }));
-      node.start();
-      const path = await node.waitForInitialCreate({ signal: AbortSignal.timeout(5000) });
-      const session = zk.sessionId;
-      proxy.refuse(true);
-      proxy.closeConnections();
-      await waitUntil(async () => zk.state === 'suspended', { ...bound(), description: 'suspended' });
-      const landed = node.setData('b', { signal: AbortSignal.timeout(T + 5000) });
-      proxy.refuse(false);
-      await landed;
-      expect(zk.sessionId).toBe(session);
-      expect(node.actualPath).toBe(path);
-      const { children } = await other.getChildren(parent);
-      expect(children).toEqual([path.slice(parent.length + 1)]);
-      expect(text((await other.getData(path)).data)).toBe('b');
-      await node.close();
-      expect((await other.getChildren(parent)).children).toEqual([]);
-    } finally {
-      await proxy.stop();
-    }
+    const proxy = await fx.proxy();
+    const zk = await client(proxy.connectString);
+    const other = await client();
+    const parent = `/nodes/${randomUUID()}`;
+    const node = track(new PersistentNode(zk, `${parent}/seq-`, { mode: 'ephemeral-sequential', data: 'a' }));
+    node.start();
+    const path = await node.waitForInitialCreate({ signal: AbortSignal.timeout(5000) });
+    const session = zk.sessionId;
+    proxy.refuse(true);
+    proxy.closeConnections();
+    await waitUntil(async () => zk.state === 'suspended', { ...bound(), description: 'suspended' });
+    const landed = node.setData('b', { signal: AbortSignal.timeout(T + 5000) });
+    proxy.refuse(false);
+    await landed;
+    expect(zk.sessionId).toBe(session);
+    expect(node.actualPath).toBe(path);
+    const { children } = await other.getChildren(parent);
+    expect(children).toEqual([path.slice(parent.length + 1)]);
+    expect(text((await other.getData(path)).data)).toBe('b');
+    await node.close();
+    expect((await other.getChildren(parent)).children).toEqual([]);
   });
 
   it("persistent node – another session's ephemeral on our path is left alone; ours follows when it goes", async () => {
@@ -199,7 +166,7 @@ describe.each(serverTargets)('nodes and membership on $name', (target) => {
     const waiting = node.waitForInitialCreate({ signal: giveUp.signal });
     giveUp.abort(new Error('given up'));
     await expect(waiting).rejects.toThrow('given up');
-    await expireSession(server.connectString, { id: holder.sessionId, password: holder.sessionPassword });
+    await expireSession(fx.server.connectString, { id: holder.sessionId, password: holder.sessionPassword });
     await node.waitForInitialCreate({ signal: AbortSignal.timeout(T + 5000) });
     const { data, stat } = await zk.getData(path);
     expect(text(data)).toBe('ours');
@@ -281,7 +248,7 @@ describe.each(serverTargets)('nodes and membership on $name', (target) => {
   });
 
   it('persistent watcher – the client closing ends it with a Closed event', async () => {
-    const zk = await ZooKeeperClient.connect(server.connectString, { sessionTimeout: T });
+    const zk = await client();
     const watcher = new PersistentWatcher(zk, `/watched/${randomUUID()}`);
     await watcher.start();
     const events: PersistentWatcherEvent[] = [];
@@ -341,6 +308,7 @@ describe.each(serverTargets)('nodes and membership on $name', (target) => {
 
   it('watch hygiene – 100 start/close cycles of each recipe leave no watch and no listener', async () => {
     const zk = await client();
+    const ownListeners = zk.stateListenerCount; // the client's own
     const base = `/hygiene/${randomUUID()}`;
     for (let i = 0; i < 100; i++) {
       const node = new PersistentNode(zk, `${base}/n-`, { mode: 'ephemeral-sequential', data: `${i}` });
@@ -352,13 +320,14 @@ describe.each(serverTargets)('nodes and membership on $name', (target) => {
       await Promise.all([node.close(), watcher.close()]);
     }
     expect(zk.watchCount).toBe(0);
-    expect(zk.stateListenerCount).toBe(baseListeners);
+    expect(zk.stateListenerCount).toBe(ownListeners);
     expect((await zk.getChildren(base)).children).toEqual([]);
     expect(await zk.checkWatches(base, { type: 'any' })).toBe(false);
   });
 
   it('watch hygiene – after closing every recipe no watch is left, here or on the server', async () => {
     const zk = await client();
+    const ownListeners = zk.stateListenerCount; // the client's own
     const base = `/hygiene/${randomUUID()}`;
     const node = new PersistentNode(zk, `${base}/n`, { mode: 'ephemeral' });
     const seq = new PersistentNode(zk, `${base}/s-`, { mode: 'ephemeral-sequential' });
@@ -375,7 +344,7 @@ describe.each(serverTargets)('nodes and membership on $name', (target) => {
     for (let i = 0; i < 50; i++) await member.setData(`d${i}`);
     await Promise.all([node.close(), seq.close(), watcher.close(), member.close()]);
     expect(zk.watchCount).toBe(0);
-    expect(zk.stateListenerCount).toBe(baseListeners);
+    expect(zk.stateListenerCount).toBe(ownListeners);
     for (const p of [base, `${base}/n`, seqPath, `${base}/g`, `${base}/g/m`]) {
       expect(await zk.checkWatches(p, { type: 'any' }), `server watch on ${p}`).toBe(false);
     }

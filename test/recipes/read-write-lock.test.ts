@@ -1,11 +1,12 @@
 // ReadWriteLock scenarios (recipes reference §6 item 10) on both servers.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { ZooKeeperClient } from '@zookit/client';
+import type { ZooKeeperClient } from '@zookit/client';
 import { type Lease, LeaseLostError, LockRefusedError, ReadWriteLock } from '@zookit/recipes';
-import { expireSession, FaultProxy, waitUntil } from '@zookit/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { serverTargets, type TestServer } from '../servers.js';
+import { expireSession, waitUntil } from '@zookit/testing';
+import { describe, expect, it } from 'vitest';
+import { serverTargets } from '../servers.js';
+import { useRecipeFixture } from './recipe-fixture.js';
 
 const T = 3000;
 
@@ -24,26 +25,8 @@ function observe<V>(promise: Promise<V>): { promise: Promise<V>; settled: () => 
 }
 
 describe.each(serverTargets)('ReadWriteLock on $name', (target) => {
-  let server: TestServer;
-  const clients: ZooKeeperClient[] = [];
-
-  beforeAll(async () => {
-    server = await target.start({ tickTime: 500 });
-  });
-  afterEach(async () => {
-    // Leak check: every lock used in the test released its watches.
-    for (const c of clients) expect(c.watchCount, 'client watches left').toBe(0);
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-
-  async function client(connectString = server.connectString): Promise<ZooKeeperClient> {
-    const c = await ZooKeeperClient.connect(connectString, { sessionTimeout: T });
-    clients.push(c);
-    return c;
-  }
+  const fx = useRecipeFixture(target, { sessionTimeout: T });
+  const { client } = fx;
 
   /** Waits until `path` has `n` children (a queued acquire has joined). */
   async function queued(zk: ZooKeeperClient, path: string, n: number): Promise<void> {
@@ -101,7 +84,7 @@ describe.each(serverTargets)('ReadWriteLock on $name', (target) => {
       }),
     );
     expect(violations).toEqual([]);
-    expect((await (clients[0] as ZooKeeperClient).getChildren(path)).children).toEqual([]);
+    expect((await (fx.clients[0] as ZooKeeperClient).getChildren(path)).children).toEqual([]);
   });
 
   it('rw – FIFO between groups: W held, then R1 R2 W2 R3 queued ⇒ R1+R2 together, then W2, then R3', async () => {
@@ -141,7 +124,7 @@ describe.each(serverTargets)('ReadWriteLock on $name', (target) => {
 
   it('rw – a reader watches the nearest earlier writer, not the first one', async () => {
     const path = `/rw/${randomUUID()}`;
-    await using proxy = await FaultProxy.start({ target: server.connectString });
+    const proxy = await fx.proxy();
     const [a, b, c] = await Promise.all([client(), client(), client(proxy.connectString)]);
     const w1 = await new ReadWriteLock(a, path).writeLock().acquire();
     const w2 = observe(new ReadWriteLock(b, path).writeLock().acquire());
@@ -209,7 +192,7 @@ describe.each(serverTargets)('ReadWriteLock on $name', (target) => {
 
   it('rw – downgrade: the writer takes the read lock at once; a queued writer stays blocked until the read goes (CURATOR-621)', async () => {
     const path = `/rw/${randomUUID()}`;
-    await using proxy = await FaultProxy.start({ target: server.connectString });
+    const proxy = await fx.proxy();
     const [a, c] = await Promise.all([client(), client(proxy.connectString)]);
     const rw = new ReadWriteLock(a, path);
     const owner = {};
@@ -282,7 +265,7 @@ describe.each(serverTargets)('ReadWriteLock on $name', (target) => {
     const reading = new ReadWriteLock(b, path).readLock().acquire();
     await queued(b, path, 2);
     const start = performance.now();
-    await expireSession(server.connectString, {
+    await expireSession(fx.server.connectString, {
       id: a.sessionId,
       password: a.sessionPassword,
     });

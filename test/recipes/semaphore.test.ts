@@ -1,6 +1,6 @@
 // Semaphore and SemaphoreMutex scenarios (recipes reference §6 item 9) on both servers.
 import { randomUUID } from 'node:crypto';
-import { ZooKeeperClient } from '@zookit/client';
+import type { ZooKeeperClient } from '@zookit/client';
 import {
   InconsistentMaxLeasesError,
   type Lease,
@@ -8,9 +8,10 @@ import {
   Semaphore,
   SemaphoreMutex,
 } from '@zookit/recipes';
-import { expireSession, FaultProxy, waitUntil } from '@zookit/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { serverTargets, type TestServer } from '../servers.js';
+import { expireSession, waitUntil } from '@zookit/testing';
+import { describe, expect, it } from 'vitest';
+import { serverTargets } from '../servers.js';
+import { useRecipeFixture } from './recipe-fixture.js';
 
 const T = 3000;
 
@@ -48,26 +49,8 @@ function manualMax(initial: number): MaxLeasesSource & { set(n: number): void } 
 }
 
 describe.each(serverTargets)('Semaphore on $name', (target) => {
-  let server: TestServer;
-  const clients: ZooKeeperClient[] = [];
-
-  beforeAll(async () => {
-    server = await target.start({ tickTime: 500 });
-  });
-  afterEach(async () => {
-    // Leak check: every semaphore used in the test released its watches.
-    for (const c of clients) expect(c.watchCount, 'client watches left').toBe(0);
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-
-  async function client(connectString = server.connectString): Promise<ZooKeeperClient> {
-    const c = await ZooKeeperClient.connect(connectString, { sessionTimeout: T });
-    clients.push(c);
-    return c;
-  }
+  const fx = useRecipeFixture(target, { sessionTimeout: T });
+  const { client } = fx;
 
   const children = async (zk: ZooKeeperClient, path: string) => (await zk.getChildren(path)).children.sort();
 
@@ -126,26 +109,28 @@ describe.each(serverTargets)('Semaphore on $name', (target) => {
     );
     expect(most).toBeLessThanOrEqual(max);
     expect(most).toBeGreaterThan(1);
-    const zk = clients[0] as ZooKeeperClient;
+    const zk = fx.clients[0] as ZooKeeperClient;
     expect(await children(zk, `${path}/leases`)).toEqual([]);
     expect(await children(zk, `${path}/locks`)).toEqual([]);
   });
 
   it('semaphore – a release wakes only the waiter holding the internal mutex (no herd)', async () => {
-    await using proxy = await FaultProxy.start({ target: server.connectString });
+    const proxy = await fx.proxy();
     const path = `/sem/${randomUUID()}`;
     const holder = await new Semaphore(await client(), path, 1).acquire();
     const waiters = await Promise.all(Array.from({ length: 5 }, () => client(proxy.connectString)));
     const acquires = waiters.map((c) => new Semaphore(c, path, 1).acquire());
     const watches = () => waiters.reduce((n, c) => n + c.watchCount, 0);
-    // The mutex holder: a children watch and its mutex lease's own watch; the 4 others: one predecessor each.
-    await waitUntil(async () => watches() === 6, { timeout: 10_000, interval: 10, description: 'all waiting' });
+    // The mutex holder: a children watch on the leases (its mutex lease sets no watch: nobody reads
+    // its signal); the 4 others: one predecessor each.
+    await waitUntil(async () => watches() === 5, { timeout: 10_000, interval: 10, description: 'all waiting' });
     const before = proxy.notificationCount;
     await (holder[0] as Lease).release();
     const [first] = await Promise.race(acquires);
-    // The next mutex holder took over and waits on the leases again.
+    // The next mutex holder took over and waits on the leases again (its children watch and the 3
+    // predecessor watches behind it; the new lease holder sets none).
     await waitUntil(
-      async () => watches() === 6 && (await children(waiters[0] as ZooKeeperClient, `${path}/locks`)).length === 4,
+      async () => watches() === 4 && (await children(waiters[0] as ZooKeeperClient, `${path}/locks`)).length === 4,
       {
         timeout: 10_000,
         interval: 10,
@@ -153,7 +138,8 @@ describe.each(serverTargets)('Semaphore on $name', (target) => {
       },
     );
     await Promise.all(waiters.map((c) => c.sync('/')));
-    // One children event for the mutex holder, one predecessor event for the next in the mutex queue.
+    // Exactly one waiter is woken (no herd): one children event for the mutex holder, one
+    // predecessor event for the next waiter in the mutex queue.
     expect(proxy.notificationCount - before).toBe(2);
     // Let the rest drain: each waiter releases as soon as it holds.
     await (first as Lease).release();
@@ -168,7 +154,7 @@ describe.each(serverTargets)('Semaphore on $name', (target) => {
     await count(a, `${path}/leases`, 2);
     const before = await children(a, `${path}/leases`);
     const oldSession = b.sessionId;
-    await expireSession(server.connectString, { id: b.sessionId, password: b.sessionPassword });
+    await expireSession(fx.server.connectString, { id: b.sessionId, password: b.sessionPassword });
     // The old lease node went with the session; the waiter joined again with a new one.
     await waitUntil(
       async () => {
@@ -214,6 +200,8 @@ describe.each(serverTargets)('Semaphore on $name', (target) => {
     await count(b, `${path}/leases`, 3);
     await a.close();
     expect(leases.every((l) => l.signal.aborted)).toBe(true);
+    // Ended leases are still released (a no-op here): that is what drops their state listeners.
+    await Promise.all(leases.map((l) => l.release()));
     const [lease] = await waiting;
     await lease?.release();
   });
@@ -225,7 +213,8 @@ describe.each(serverTargets)('Semaphore on $name', (target) => {
     const [first] = await new Semaphore(a, path, max).acquire();
     const waiting = observe(new Semaphore(b, path, max).acquire({ signal: AbortSignal.timeout(10_000) }));
     await count(a, `${path}/leases`, 2);
-    await waitUntil(async () => b.watchCount >= 2, { timeout: 5000, interval: 10, description: 'b to wait' });
+    // b holds the internal mutex and watches the leases' children.
+    await waitUntil(async () => b.watchCount === 1, { timeout: 5000, interval: 10, description: 'b to wait' });
     max.set(2);
     const [second] = await waiting.promise;
     expect(first?.signal.aborted).toBe(false);
@@ -280,7 +269,7 @@ describe.each(serverTargets)('Semaphore on $name', (target) => {
       }),
     );
     expect(most).toBe(1);
-    const zk = clients[0] as ZooKeeperClient;
+    const zk = fx.clients[0] as ZooKeeperClient;
     const m = new SemaphoreMutex(zk, path);
     const lease = await m.acquire();
     expect(lease.path).toMatch(new RegExp(`^${path}/leases/_c_[0-9a-f-]{36}-lease-\\d{10}$`));
@@ -297,7 +286,7 @@ describe.each(serverTargets)('Semaphore on $name', (target) => {
     const first = await new SemaphoreMutex(a, path).acquire();
     const waiting = new SemaphoreMutex(b, path).acquire({ signal: AbortSignal.timeout(T + 5000) });
     await count(b, `${path}/leases`, 2);
-    await expireSession(server.connectString, { id: a.sessionId, password: a.sessionPassword });
+    await expireSession(fx.server.connectString, { id: a.sessionId, password: a.sessionPassword });
     const second = await waiting;
     expect(second.token).toBeGreaterThan(first.token);
     await waitUntil(async () => first.signal.aborted, { timeout: T + 2000, interval: 10, description: 'a to learn' });

@@ -1,10 +1,11 @@
 // TreeCache (recipes reference §6 items 12 and 14) on both servers.
 import { randomUUID } from 'node:crypto';
-import { NodeExistsError, ZooKeeperClient } from '@zookit/client';
+import { NodeExistsError, type ZooKeeperClient } from '@zookit/client';
 import { TreeCache, type TreeCacheEvent } from '@zookit/recipes';
-import { expireSession, FaultProxy, waitUntil } from '@zookit/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { serverTargets, type TestServer } from '../servers.js';
+import { expireSession, waitUntil } from '@zookit/testing';
+import { describe, expect, it } from 'vitest';
+import { serverTargets } from '../servers.js';
+import { useRecipeFixture } from './recipe-fixture.js';
 
 const T = 3000;
 const bound = (ms = T + 5000) => ({ timeout: ms, interval: 10 });
@@ -47,37 +48,11 @@ const describeEvents = (events: TreeCacheEvent[]) =>
   );
 
 describe.each(serverTargets)('TreeCache on $name', (target) => {
-  let server: TestServer;
-  const clients: ZooKeeperClient[] = [];
-  let baseListeners = 0;
-  const caches: TreeCache[] = [];
-
-  beforeAll(async () => {
-    server = await target.start({ tickTime: 500 });
-  });
-  afterEach(async () => {
-    await Promise.all(caches.splice(0).map((c) => c.close()));
-    // Leak check: a closed cache leaves no watch and no state listener behind.
-    for (const c of clients) {
-      expect(c.watchCount, 'client watches left after close').toBe(0);
-      expect(c.stateListenerCount, 'state listeners left after close').toBe(baseListeners);
-    }
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-
-  async function client(connectString = server.connectString): Promise<ZooKeeperClient> {
-    const c = await ZooKeeperClient.connect(connectString, { sessionTimeout: T });
-    baseListeners = c.stateListenerCount; // the client's own
-    clients.push(c);
-    return c;
-  }
+  const fx = useRecipeFixture(target, { sessionTimeout: T });
+  const { client, track } = fx;
 
   async function startCache(zk: ZooKeeperClient, root: string, maxDepth?: number) {
-    const cache = new TreeCache(zk, root, maxDepth === undefined ? {} : { maxDepth });
-    caches.push(cache);
+    const cache = track(new TreeCache(zk, root, maxDepth === undefined ? {} : { maxDepth }));
     const events: TreeCacheEvent[] = [];
     cache.on((e) => events.push(e));
     await cache.start({ signal: AbortSignal.timeout(5000) });
@@ -158,116 +133,104 @@ describe.each(serverTargets)('TreeCache on $name', (target) => {
   });
 
   it('tree cache – converges after a reconnect: changes made while disconnected are emitted, then one resynced', async () => {
-    const proxy = await FaultProxy.start({ target: server.connectString });
-    try {
-      const other = await client();
-      const root = `/cache/${randomUUID()}`;
-      await build(other, root, { a: 'a1', b: null, 'b/c': null, 'b/c/d': 'd1', 'b/x': 'x' });
-      const zk = await client(proxy.connectString);
-      const session = zk.sessionId;
-      const { cache, events } = await startCache(zk, root);
-      events.length = 0;
-      proxy.refuse(true);
-      proxy.closeConnections();
-      await waitUntil(async () => zk.state === 'suspended', { ...bound(), description: 'suspended' });
-      expect(cache.stale).toBe(true);
-      // While disconnected: delete+recreate a child (version back to 0, new data) and change a deep subtree.
-      const before = cache.get(`${root}/a`);
-      await other.delete(`${root}/a`);
-      await other.create(`${root}/a`, 'a2');
-      expect((await other.getData(`${root}/a`)).stat.version).toBe(before?.stat.version);
-      await other.setData(`${root}/b/c/d`, 'd2');
-      await other.create(`${root}/b/c/e`, 'e');
-      await other.delete(`${root}/b/x`);
-      expect(cache.get(`${root}/b/x`)?.data?.toString()).toBe('x'); // still serving the last data
-      proxy.refuse(false);
-      await waitUntil(async () => events.some((e) => e.type === 'resynced'), { ...bound(), description: 'resynced' });
-      expect(zk.sessionId).toBe(session);
-      expect(cache.stale).toBe(false);
-      expect(describeEvents(events)).toEqual([
-        'stale suspended',
-        `deleted ${root}/b/x`,
-        `deleted ${root}/a`,
-        `created ${root}/a a2`,
-        `updated ${root}/b/c/d d2`,
-        `created ${root}/b/c/e e`,
-        'resynced',
-      ]);
-      expect(sorted(cacheTree(cache))).toEqual(sorted(await serverTree(other, root)));
-      // Live events resume, and the reconnect produced exactly one resynced.
-      await other.setData(`${root}/a`, 'a3');
-      await waitUntil(async () => cache.get(`${root}/a`)?.data?.toString() === 'a3', {
-        ...bound(),
-        description: 'a live update',
-      });
-      expect(events.filter((e) => e.type === 'resynced')).toHaveLength(1);
-    } finally {
-      await proxy.stop();
-    }
+    const proxy = await fx.proxy();
+    const other = await client();
+    const root = `/cache/${randomUUID()}`;
+    await build(other, root, { a: 'a1', b: null, 'b/c': null, 'b/c/d': 'd1', 'b/x': 'x' });
+    const zk = await client(proxy.connectString);
+    const session = zk.sessionId;
+    const { cache, events } = await startCache(zk, root);
+    events.length = 0;
+    proxy.refuse(true);
+    proxy.closeConnections();
+    await waitUntil(async () => zk.state === 'suspended', { ...bound(), description: 'suspended' });
+    expect(cache.stale).toBe(true);
+    // While disconnected: delete+recreate a child (version back to 0, new data) and change a deep subtree.
+    const before = cache.get(`${root}/a`);
+    await other.delete(`${root}/a`);
+    await other.create(`${root}/a`, 'a2');
+    expect((await other.getData(`${root}/a`)).stat.version).toBe(before?.stat.version);
+    await other.setData(`${root}/b/c/d`, 'd2');
+    await other.create(`${root}/b/c/e`, 'e');
+    await other.delete(`${root}/b/x`);
+    expect(cache.get(`${root}/b/x`)?.data?.toString()).toBe('x'); // still serving the last data
+    proxy.refuse(false);
+    await waitUntil(async () => events.some((e) => e.type === 'resynced'), { ...bound(), description: 'resynced' });
+    expect(zk.sessionId).toBe(session);
+    expect(cache.stale).toBe(false);
+    expect(describeEvents(events)).toEqual([
+      'stale suspended',
+      `deleted ${root}/b/x`,
+      `deleted ${root}/a`,
+      `created ${root}/a a2`,
+      `updated ${root}/b/c/d d2`,
+      `created ${root}/b/c/e e`,
+      'resynced',
+    ]);
+    expect(sorted(cacheTree(cache))).toEqual(sorted(await serverTree(other, root)));
+    // Live events resume, and the reconnect produced exactly one resynced.
+    await other.setData(`${root}/a`, 'a3');
+    await waitUntil(async () => cache.get(`${root}/a`)?.data?.toString() === 'a3', {
+      ...bound(),
+      description: 'a live update',
+    });
+    expect(events.filter((e) => e.type === 'resynced')).toHaveLength(1);
   });
 
   it('tree cache – after a session expiry serves its last data flagged stale, then rebuilds and resyncs', async () => {
-    const proxy = await FaultProxy.start({ target: server.connectString });
-    try {
-      const other = await client();
-      const root = `/cache/${randomUUID()}`;
-      await build(other, root, { a: 'a1', b: 'b1' });
-      const zk = await client(proxy.connectString);
-      const { cache, events } = await startCache(zk, root);
-      events.length = 0;
-      proxy.refuse(true);
-      proxy.closeConnections();
-      await waitUntil(async () => zk.state === 'suspended', { ...bound(), description: 'suspended' });
-      await expireSession(server.connectString, { id: zk.sessionId, password: zk.sessionPassword });
-      await other.setData(`${root}/a`, 'a2');
-      await other.delete(`${root}/b`);
-      await other.create(`${root}/c`, 'c1');
-      proxy.refuse(false);
-      await waitUntil(async () => events.some((e) => e.type === 'stale' && e.reason === 'lost'), {
-        ...bound(),
-        description: 'lost',
-      });
-      await waitUntil(async () => events.some((e) => e.type === 'resynced'), { ...bound(), description: 'resynced' });
-      expect(describeEvents(events)).toEqual([
-        'stale suspended',
-        'stale lost',
-        `deleted ${root}/b`,
-        `updated ${root}/a a2`,
-        `created ${root}/c c1`,
-        'resynced',
-      ]);
-      expect(cache.stale).toBe(false);
-      expect(sorted(cacheTree(cache))).toEqual(sorted(await serverTree(other, root)));
-      await other.create(`${root}/d`, 'd');
-      await waitUntil(async () => cache.get(`${root}/d`), { ...bound(), description: 'the watch is back' });
-    } finally {
-      await proxy.stop();
-    }
+    const proxy = await fx.proxy();
+    const other = await client();
+    const root = `/cache/${randomUUID()}`;
+    await build(other, root, { a: 'a1', b: 'b1' });
+    const zk = await client(proxy.connectString);
+    const { cache, events } = await startCache(zk, root);
+    events.length = 0;
+    proxy.refuse(true);
+    proxy.closeConnections();
+    await waitUntil(async () => zk.state === 'suspended', { ...bound(), description: 'suspended' });
+    await expireSession(fx.server.connectString, { id: zk.sessionId, password: zk.sessionPassword });
+    await other.setData(`${root}/a`, 'a2');
+    await other.delete(`${root}/b`);
+    await other.create(`${root}/c`, 'c1');
+    proxy.refuse(false);
+    await waitUntil(async () => events.some((e) => e.type === 'stale' && e.reason === 'lost'), {
+      ...bound(),
+      description: 'lost',
+    });
+    await waitUntil(async () => events.some((e) => e.type === 'resynced'), { ...bound(), description: 'resynced' });
+    expect(describeEvents(events)).toEqual([
+      'stale suspended',
+      'stale lost',
+      `deleted ${root}/b`,
+      `updated ${root}/a a2`,
+      `created ${root}/c c1`,
+      'resynced',
+    ]);
+    expect(cache.stale).toBe(false);
+    expect(sorted(cacheTree(cache))).toEqual(sorted(await serverTree(other, root)));
+    await other.create(`${root}/d`, 'd');
+    await waitUntil(async () => cache.get(`${root}/d`), { ...bound(), description: 'the watch is back' });
   });
 
   it('tree cache – a stale-flagged view keeps answering while the session is lost', async () => {
-    const proxy = await FaultProxy.start({ target: server.connectString });
-    try {
-      const other = await client();
-      const root = `/cache/${randomUUID()}`;
-      await build(other, root, { a: 'a1' });
-      const zk = await client(proxy.connectString);
-      const { cache } = await startCache(zk, root);
-      proxy.refuse(true);
-      proxy.closeConnections();
-      await expireSession(server.connectString, { id: zk.sessionId, password: zk.sessionPassword });
-      // Presumed lost after T without contact, while nothing can be re-read.
-      await waitUntil(async () => zk.state === 'lost' || zk.sessionId === 0n, {
-        ...bound(),
-        description: 'lost',
-      });
-      expect(cache.stale).toBe(true);
-      expect(cache.get(`${root}/a`)?.data?.toString()).toBe('a1');
-      proxy.refuse(false);
-      await waitUntil(async () => !cache.stale, { ...bound(), description: 'rebuilt' });
-    } finally {
-      await proxy.stop();
-    }
+    const proxy = await fx.proxy();
+    const other = await client();
+    const root = `/cache/${randomUUID()}`;
+    await build(other, root, { a: 'a1' });
+    const zk = await client(proxy.connectString);
+    const { cache } = await startCache(zk, root);
+    proxy.refuse(true);
+    proxy.closeConnections();
+    await expireSession(fx.server.connectString, { id: zk.sessionId, password: zk.sessionPassword });
+    // Presumed lost after T without contact, while nothing can be re-read.
+    await waitUntil(async () => zk.state === 'lost' || zk.sessionId === 0n, {
+      ...bound(),
+      description: 'lost',
+    });
+    expect(cache.stale).toBe(true);
+    expect(cache.get(`${root}/a`)?.data?.toString()).toBe('a1');
+    proxy.refuse(false);
+    await waitUntil(async () => !cache.stale, { ...bound(), description: 'rebuilt' });
   });
 
   it('tree cache – close removes the persistent watch here and on the server; iterators end; idempotent', async () => {
@@ -300,6 +263,7 @@ describe.each(serverTargets)('TreeCache on $name', (target) => {
 
   it('tree cache – 100 start/close cycles leave no watch and no listener', async () => {
     const zk = await client();
+    const ownListeners = zk.stateListenerCount; // the client's own
     const other = await client();
     const root = `/cache/${randomUUID()}`;
     await build(other, root, { a: 'a', 'a/b': 'b' });
@@ -312,26 +276,22 @@ describe.each(serverTargets)('TreeCache on $name', (target) => {
       expect((await iterator.next()).done).toBe(false); // the buffered initial events, then the end
     }
     expect(zk.watchCount).toBe(0);
-    expect(zk.stateListenerCount).toBe(baseListeners);
+    expect(zk.stateListenerCount).toBe(ownListeners);
     expect(await zk.checkWatches(root, { type: 'any' })).toBe(false);
   });
 
   it('tree cache – start honours its signal and leaves nothing behind', async () => {
-    const proxy = await FaultProxy.start({ target: server.connectString });
-    try {
-      const zk = await client(proxy.connectString);
-      proxy.refuse(true);
-      proxy.closeConnections();
-      await waitUntil(async () => zk.state === 'suspended', { ...bound(), description: 'suspended' });
-      const cache = new TreeCache(zk, `/cache/${randomUUID()}`);
-      await expect(cache.start({ signal: AbortSignal.timeout(100) })).rejects.toThrow(/timeout|abort/i);
-      expect(cache.state).toBe('closed');
-      proxy.refuse(false);
-      await waitUntil(async () => zk.state === 'reconnected', { ...bound(), description: 'reconnected' });
-      await zk.sync('/');
-      expect(zk.watchCount).toBe(0);
-    } finally {
-      await proxy.stop();
-    }
+    const proxy = await fx.proxy();
+    const zk = await client(proxy.connectString);
+    proxy.refuse(true);
+    proxy.closeConnections();
+    await waitUntil(async () => zk.state === 'suspended', { ...bound(), description: 'suspended' });
+    const cache = new TreeCache(zk, `/cache/${randomUUID()}`);
+    await expect(cache.start({ signal: AbortSignal.timeout(100) })).rejects.toThrow(/timeout|abort/i);
+    expect(cache.state).toBe('closed');
+    proxy.refuse(false);
+    await waitUntil(async () => zk.state === 'reconnected', { ...bound(), description: 'reconnected' });
+    await zk.sync('/');
+    expect(zk.watchCount).toBe(0);
   });
 });

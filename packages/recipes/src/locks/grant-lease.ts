@@ -1,4 +1,11 @@
-import type { ConnectionState, Stat, WatchEvent, Watcher, ZooKeeperClient } from '@zookit/client';
+import {
+  type ConnectionState,
+  NoNodeError,
+  type Stat,
+  type WatchEvent,
+  type Watcher,
+  type ZooKeeperClient,
+} from '@zookit/client';
 import { type ConnectionErrorPolicy, isErrorState } from '../connection-error-policy.js';
 import { deleteQuietly } from '../internal/delete-quietly.js';
 import { type Lease, LeaseLostError } from './lease.js';
@@ -22,14 +29,15 @@ export function grantLease(
   const unsubscribe = client.onStateChange((e) => {
     if (isErrorState(errorPolicy, e.state)) end(stateReason(e.state));
   });
-  // An exists watch on our own node tells us when someone (an admin, the server reaping an
-  // expired session) deletes it. A data change is not an end: watch again.
+  // A data watch on our own node tells us when someone (an admin, the server reaping an
+  // expired session) deletes it. A data change is not an end: watch again. It is set when the
+  // signal is first read: a holder that never looks at its signal costs the server no watch
+  // (and no notification on release), as in Curator, whose locks do not watch their own node.
+  // getData, not exists: on a node already gone, exists would leave a watch for its creation.
   const watch = (): Promise<void> =>
-    client.exists(path, { watch: watcher }).then(
-      ({ stat: now }) => {
-        if (!now) end('deleted');
-      },
-      () => end('lost'),
+    client.getData(path, { watch: watcher }).then(
+      () => undefined,
+      (err) => end(err instanceof NoNodeError ? 'deleted' : 'lost'),
     );
   const watcher: Watcher = (event: WatchEvent) => {
     if (event.type === 'NodeDeleted') end('deleted');
@@ -37,21 +45,24 @@ export function grantLease(
     else if (event.type === 'Closed') end('closed');
     else if (event.type === 'NodeDataChanged' && !controller.signal.aborted) watching = watch();
   };
-  // The registration in flight: release() waits for it, or its watch would be registered after
-  // the removal and fire on our own delete.
-  let watching = watch();
+  let watching: Promise<void> | undefined;
   let released: Promise<void> | undefined;
   const release = (): Promise<void> => {
     released ??= (async () => {
       end('released');
       unsubscribe();
+      // Our delete also ends our own watch, if any: the server runs the session's requests in
+      // order (a getData still in flight registers first), fires the watch, drops it, and sends
+      // the event before the delete's reply. So one round trip releases, as in Curator.
+      // A node of an earlier session is not ours to delete: it is gone or about to be.
+      if (client.sessionId === stat.ephemeralOwner && (await deleteQuietly(client, path))) return;
+      if (!watching) return;
+      // The node stays (or was never ours): the watch would linger, so remove it once its
+      // registration is done.
       await watching;
-      // Remove the watch before deleting, so that our own delete notifies nobody on our side.
       await client
         .removeWatches(path, { type: 'data', watcher, local: !client.connectedServer })
         .catch(() => undefined);
-      // A node of an earlier session is not ours to delete: it is gone or about to be.
-      if (client.sessionId === stat.ephemeralOwner) await deleteQuietly(client, path);
     })();
     return released;
   };
@@ -59,7 +70,10 @@ export function grantLease(
     token: stat.czxid,
     path,
     sessionId: stat.ephemeralOwner,
-    signal: controller.signal,
+    get signal() {
+      if (!watching && !controller.signal.aborted) watching = watch();
+      return controller.signal;
+    },
     release,
     [Symbol.asyncDispose]: release,
   };

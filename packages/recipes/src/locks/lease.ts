@@ -8,6 +8,9 @@
  * - `signal` aborts, with a reason saying why, as soon as the lease may no longer be held:
  *   `suspended` (standard error policy), `lost`, the node was deleted, or `release()`. It is
  *   advisory — a paused process may act after it fired — which is why the token exists.
+ *   Deletion of the node is noticed through a data watch (getData) that is set when `signal` is
+ *   first read (a holder that never reads it costs the server no watch); state changes are
+ *   noticed from the start.
  * - `release()` deletes the node (retrying after connection losses) and is idempotent; releasing
  *   a lease that was already lost is a no-op.
  */

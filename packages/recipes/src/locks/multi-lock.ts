@@ -88,9 +88,14 @@ export class MultiLock {
       released ??= releaseAll(leases);
       return released;
     };
+    let anyEnded: AbortSignal | undefined;
     return {
       leases,
-      signal: AbortSignal.any(leases.map((l) => l.signal)),
+      // Read lazily, like each lease's own signal (reading it sets the deletion watches).
+      get signal() {
+        anyEnded ??= AbortSignal.any(leases.map((l) => l.signal));
+        return anyEnded;
+      },
       release,
       [Symbol.asyncDispose]: release,
     };

@@ -108,7 +108,9 @@ export class Mutex {
       token: lease.token,
       path: lease.path,
       sessionId: lease.sessionId,
-      signal: lease.signal,
+      get signal() {
+        return lease.signal;
+      },
       release,
       [Symbol.asyncDispose]: release,
     };
