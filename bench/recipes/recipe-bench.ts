@@ -22,8 +22,8 @@ import type * as Recipes from '../../packages/recipes/dist/index.js';
 const RECIPES_URL = new URL('../../../packages/recipes/dist/index.js', import.meta.url);
 const { DoubleBarrier, LeaderLatch, Mutex, SharedCount } = (await import(RECIPES_URL.href)) as typeof Recipes;
 
-const MUTEX_TOTAL = Number(process.env.BENCH_RECIPES_MUTEX ?? 800);
-const CYCLES = Number(process.env.BENCH_RECIPES_CYCLES ?? 500);
+const MUTEX_TOTAL = Number(process.env.BENCH_RECIPES_MUTEX ?? 3000);
+const CYCLES = Number(process.env.BENCH_RECIPES_CYCLES ?? 2000);
 const ROUNDS = Number(process.env.BENCH_RECIPES_ROUNDS ?? 10);
 const COUNT_TOTAL = Number(process.env.BENCH_RECIPES_COUNT ?? 400);
 const HERE = dirname(fileURLToPath(import.meta.url)); // bench/recipes/dist

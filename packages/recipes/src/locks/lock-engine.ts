@@ -56,10 +56,10 @@ export class LockEngine {
   async acquire(signal?: AbortSignal, data: Uint8Array | null = null): Promise<Lease> {
     for (;;) {
       signal?.throwIfAborted();
-      const node = await this.#join(signal, data);
+      const { node, firstLook } = await this.#joinAndLook(signal, data);
       let outcome: 'acquired' | 'gone';
       try {
-        outcome = await this.#waitForTurn(node.name, signal);
+        outcome = await this.#waitForTurn(node.name, signal, firstLook);
       } catch (err) {
         await deleteQuietly(this.#o.client, node.path);
         // A connection broke under a request, or the session ended: join again (the client
@@ -86,9 +86,12 @@ export class LockEngine {
 
   /** Tries once: holds the lock now or leaves no node and resolves `undefined`. */
   async tryAcquire(signal?: AbortSignal, data: Uint8Array | null = null): Promise<Lease | undefined> {
-    const node = await this.#join(signal, data);
+    const { node, firstLook } = await this.#joinAndLook(signal, data);
     try {
-      const { children } = await this.#o.client.getChildren(this.#o.basePath, { signal });
+      const children =
+        firstLook?.includes(node.name) === true
+          ? firstLook
+          : (await this.#o.client.getChildren(this.#o.basePath, { signal })).children;
       const sorted = sortBySequence(children, this.#o.lockName);
       const index = sorted.indexOf(node.name);
       const stat =
@@ -106,23 +109,43 @@ export class LockEngine {
     return undefined;
   }
 
-  async #join(
+  /**
+   * Joins the queue and reads it in one round trip: the getChildren is written right behind the
+   * create, and a session's requests are answered in order, so its listing already holds our
+   * node (Curator waits for the create before asking). `firstLook` is undefined when that read
+   * failed (a parent created only now, a connection loss): the caller then reads again.
+   */
+  async #joinAndLook(
     signal: AbortSignal | undefined,
     data: Uint8Array | null,
-  ): Promise<{ path: string; name: string; stat: Stat }> {
+  ): Promise<{ node: { path: string; name: string; stat: Stat }; firstLook: string[] | undefined }> {
     const { client, basePath, lockName } = this.#o;
-    const { path, stat } = await createOwnNode(client, `${basePath}/${lockName}`, data, 'ephemeral-sequential', signal);
-    return { path, name: path.slice(basePath.length + 1), stat };
+    const created = createOwnNode(client, `${basePath}/${lockName}`, data, 'ephemeral-sequential', signal);
+    const look = client.getChildren(basePath).then(
+      (r) => r.children,
+      () => undefined,
+    );
+    const { path, stat } = await created;
+    return { node: { path, name: path.slice(basePath.length + 1), stat }, firstLook: await look };
   }
 
-  /** Resolves 'acquired' at our turn, or 'gone' if our node vanished (session lost). */
-  async #waitForTurn(name: string, signal: AbortSignal | undefined): Promise<'acquired' | 'gone'> {
+  /**
+   * Resolves 'acquired' at our turn, or 'gone' if our node vanished (session lost). Starts from
+   * `firstLook` when it lists our node.
+   */
+  async #waitForTurn(
+    name: string,
+    signal: AbortSignal | undefined,
+    firstLook: string[] | undefined,
+  ): Promise<'acquired' | 'gone'> {
     const { client, basePath, lockName, policy } = this.#o;
+    let known = firstLook?.includes(name) === true ? firstLook : undefined;
     for (;;) {
       signal?.throwIfAborted();
       let children: string[];
       try {
-        ({ children } = await client.getChildren(basePath, { signal }));
+        children = known ?? (await client.getChildren(basePath, { signal })).children;
+        known = undefined;
       } catch (err) {
         // The lock node (a container) is gone: it can only be deleted once empty, so our node
         // went first (session lost); join again.
