@@ -1,7 +1,7 @@
 // Mutex and fencing scenarios (recipes reference §6 items 1, 3, 4, 5, 8) on both servers.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { ZooKeeperClient } from '@zookit/client';
+import { NoNodeError, type ZooKeeperClient } from '@zookit/client';
 import { FencedOutError, FencedStore, guardedSetData, LeaseLostError, Mutex } from '@zookit/recipes';
 import { expireSession, waitUntil } from '@zookit/testing';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,13 @@ import { serverTargets } from '../servers.js';
 import { useRecipeFixture } from './recipe-fixture.js';
 
 const T = 3000;
+
+/** The children of a lock node, or none once the server reaped the empty container. */
+const childrenOrNone = (zk: ZooKeeperClient, path: string): Promise<string[]> =>
+  zk.getChildren(path).then(
+    (r) => r.children,
+    (err) => (err instanceof NoNodeError ? [] : Promise.reject(err)),
+  );
 
 describe.each(serverTargets)('Mutex on $name', (target) => {
   const fx = useRecipeFixture(target, { sessionTimeout: T });
@@ -178,6 +185,24 @@ describe.each(serverTargets)('Mutex on $name', (target) => {
     await Promise.all(leases.map(async (l) => (await l).release()));
   });
 
+  it('watch hygiene – 1000 acquire/release cycles leave no watch, listener or node (half of them read the signal)', async () => {
+    const path = `/locks/${randomUUID()}`;
+    const zk = await client();
+    const listeners = zk.stateListenerCount;
+    const mutex = new Mutex(zk, path);
+    const tokens: bigint[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const lease = await mutex.acquire();
+      if (i % 2 === 0) expect(lease.signal.aborted).toBe(false);
+      tokens.push(lease.token);
+      await lease.release();
+    }
+    expect(zk.watchCount).toBe(0);
+    expect(zk.stateListenerCount).toBe(listeners);
+    expect(await childrenOrNone(zk, path)).toEqual([]);
+    expect(tokens.every((t, i) => i === 0 || t > (tokens[i - 1] as bigint))).toBe(true);
+  });
+
   it('lease – the deletion watch is set when the signal is first read; read after a deletion, it aborts at once', async () => {
     const path = `/locks/${randomUUID()}`;
     const [zk, admin] = await Promise.all([client(), client()]);
@@ -197,6 +222,6 @@ describe.each(serverTargets)('Mutex on $name', (target) => {
     // Release is one delete: it also ends that watch, on both sides.
     await watched.release();
     expect(zk.watchCount).toBe(0);
-    expect((await zk.getChildren(path)).children).toEqual([]);
+    expect(await childrenOrNone(zk, path)).toEqual([]);
   });
 });
