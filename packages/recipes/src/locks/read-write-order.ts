@@ -1,3 +1,4 @@
+import { compareSuffixes, textOrder } from '../internal/sequence-order.js';
 import type { LockPolicy } from './lock-engine.js';
 
 /** Curator's lock names for the two halves (both 8 characters, as Curator requires). */
@@ -16,18 +17,18 @@ export function readWriteKey(child: string): string {
 }
 
 /**
- * Orders a read-write lock's children by their sequence, whichever half they belong to. A
- * downgraded read node carries its writer's sequence; on that tie the writer sorts first (it
- * was there first), then by name so every process sees the same order.
+ * Orders a read-write lock's children by their sequence, whichever half they belong to, with
+ * the overflow-safe comparison every queue uses (internal/sequence-order.ts). A downgraded read
+ * node carries its writer's sequence; on that tie the writer sorts first (it was there first),
+ * then by name so every process sees the same order.
  */
 export function sortReadWrite(children: readonly string[]): string[] {
   return [...children].sort((a, b) => {
-    const ka = readWriteKey(a);
-    const kb = readWriteKey(b);
-    if (ka !== kb) return ka < kb ? -1 : 1;
+    const bySequence = compareSuffixes(readWriteKey(a), readWriteKey(b));
+    if (bySequence !== 0) return bySequence;
     const wa = isWriter(a);
     if (wa !== isWriter(b)) return wa ? -1 : 1;
-    return a < b ? -1 : a > b ? 1 : 0;
+    return textOrder(a, b);
   });
 }
 

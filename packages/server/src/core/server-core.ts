@@ -145,6 +145,24 @@ export class ServerCore {
     for (const draft of this.#reaper.due(this.tree, now)) this.#log.append(draft, now);
   }
 
+  /**
+   * Testing knob, bundled server only (ZooKeeper has no way to set it): makes `next` the
+   * counter of the next sequential child created under `path` (its stored cversion), so tests
+   * can reach the counter's wrap past 2^31 - 1 without 2^31 creates. Takes effect on the applied
+   * state at once, so it also names the children of creates already logged but not yet applied.
+   * Not logged and not replicated: a server recovering from its log replays the creates with the
+   * counter the log implies (a snapshot taken after the call keeps it). Clients see the change
+   * in the node's Stat.cversion (2 × counter − numChildren, as a 32-bit int).
+   */
+  setNextSequence(path: string, next: number): void {
+    if (!Number.isInteger(next) || next < -0x8000_0000 || next > 0x7fff_ffff) {
+      throw new RangeError(`next: expected a 32-bit integer, got ${String(next)}`);
+    }
+    const node = this.tree.get(path);
+    if (!node) throw new RangeError(`path: no node ${path}`);
+    node.cversion = next;
+  }
+
   /** Storage input: every entry up to `zxid` is durable at `now`; apply them in order. */
   durable(zxid: bigint, now: number): void {
     this.#log.durable(zxid, (entry, origin) => this.#apply(entry, origin, now));

@@ -57,7 +57,8 @@ export function statOf(node: ZNode): Stat {
     ctime: node.ctime,
     mtime: node.mtime,
     version: node.version,
-    cversion: node.cversion * 2 - numChildren,
+    // Java int arithmetic: near and past the counter's wrap this overflows, as in ZooKeeper.
+    cversion: (node.cversion * 2 - numChildren) | 0,
     aversion: node.aversion,
     ephemeralOwner: isExtendedOwner(node.ephemeralOwner) ? 0n : node.ephemeralOwner,
     dataLength: node.data === null ? 0 : node.data.length,
