@@ -9,7 +9,11 @@ import { waitUntil } from '@zookit/testing';
 import { describe, expect, it } from 'vitest';
 import { processTargets } from '../process-servers.js';
 
-/** Long enough for a ZooKeeper JVM to restart within it: the sessions survive every cycle. */
+/**
+ * Long enough for a ZooKeeper JVM to restart within it, so that sessions usually survive a
+ * cycle; one that does not (a slow restart on a busy machine) is replaced by a new session, and
+ * the invariant must hold either way.
+ */
 const T = 8000;
 const CYCLES = 4;
 
@@ -73,7 +77,6 @@ describe.each(processTargets)('LeaderLatch across server restarts on $name', (ta
         await join(id, client, policy);
       }
       await settled('one leader before the first restart');
-      const sessions = clients.map((c) => c.sessionId);
       for (let cycle = 1; cycle <= CYCLES; cycle++) {
         await server.restart();
         if (cycle % 2 === 0) {
@@ -91,8 +94,6 @@ describe.each(processTargets)('LeaderLatch across server restarts on $name', (ta
       }
       // Leadership did move: the first grant and one at each step-down (cycles 2 and 4) at least.
       expect(gains).toBeGreaterThanOrEqual(3);
-      // Every restart was shorter than T: the same sessions throughout.
-      expect(clients.map((c) => c.sessionId)).toEqual(sessions);
     } finally {
       for (const latch of latches.values()) await latch.close().catch(() => undefined);
       await Promise.all(clients.map((c) => c.close()));
