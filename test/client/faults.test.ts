@@ -56,10 +56,9 @@ describe.each(serverTargets)('client under connection faults on $name', (target)
       expect(zk.sessionId).not.toBe(lostId);
       expect(recorder.states).toEqual(['suspended', 'lost', 'reconnected']);
       // The client presumed the session dead at T since it last heard from the server; the
-      // server expires it on its own clock, T after it last heard of the session (rounded up to a
-      // tick). Reconnect attempts made during the blackhole reach the server only when pass()
-      // releases the bytes the proxy held, and each touches the old session: so it can live up
-      // to T (and a tick) after pass(), never longer.
+      // server expires it on its own clock (T after it last heard, rounded up to a tick) and
+      // then deletes the ephemeral through its write pipeline. On a busy CI machine ZooKeeper
+      // 3.8 once took longer than T after the reconnect for that, so the bound is 2T.
       await waitUntil(async () => (await zk.exists('/bh')).stat === null, {
         timeout: 2 * T,
         interval: 20,
