@@ -71,6 +71,9 @@ export class RawClient {
         socket.destroy();
       }
     });
+    // The server's FIN ends the connection for us at once: a request written after it would fail
+    // with whatever error the socket layer picks ("ended by the other party"), not as closed.
+    socket.on('end', () => this.#fail(new Error('connection closed by the server')));
     socket.on('close', () => this.#fail(new Error('connection closed')));
     socket.on('error', (error) => this.#fail(error));
     // Keep the session alive while a test runs (servers expire it after its timeout of silence).
