@@ -6,23 +6,9 @@ import { type Lease, LeaseLostError, LockRefusedError, ReadWriteLock } from '@zo
 import { expireSession, waitUntil } from '@zookit/testing';
 import { describe, expect, it } from 'vitest';
 import { serverTargets } from '../servers.js';
-import { useRecipeFixture } from './recipe-fixture.js';
+import { observe, useRecipeFixture } from './recipe-fixture.js';
 
 const T = 3000;
-
-/** A promise whose settlement can be observed without awaiting it. */
-function observe<V>(promise: Promise<V>): { promise: Promise<V>; settled: () => boolean } {
-  let settled = false;
-  promise.then(
-    () => {
-      settled = true;
-    },
-    () => {
-      settled = true;
-    },
-  );
-  return { promise, settled: () => settled };
-}
 
 describe.each(serverTargets)('ReadWriteLock on $name', (target) => {
   const fx = useRecipeFixture(target, { sessionTimeout: T });

@@ -163,3 +163,17 @@ async function serverWatchLeaks(connectString: string, clients: readonly ZooKeep
   }
   return leaks;
 }
+
+/** A promise whose settlement can be observed without awaiting it. */
+export function observe<V>(promise: Promise<V>): { promise: Promise<V>; settled: () => boolean } {
+  let settled = false;
+  promise.then(
+    () => {
+      settled = true;
+    },
+    () => {
+      settled = true;
+    },
+  );
+  return { promise, settled: () => settled };
+}

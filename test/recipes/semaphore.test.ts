@@ -11,23 +11,9 @@ import {
 import { expireSession, waitUntil } from '@zookit/testing';
 import { describe, expect, it } from 'vitest';
 import { serverTargets } from '../servers.js';
-import { useRecipeFixture } from './recipe-fixture.js';
+import { observe, useRecipeFixture } from './recipe-fixture.js';
 
 const T = 3000;
-
-/** A promise whose settlement can be observed without awaiting it. */
-function observe<V>(promise: Promise<V>): { promise: Promise<V>; settled: () => boolean } {
-  let settled = false;
-  promise.then(
-    () => {
-      settled = true;
-    },
-    () => {
-      settled = true;
-    },
-  );
-  return { promise, settled: () => settled };
-}
 
 /** A max that the test changes by hand (as a started SharedCount would report it). */
 function manualMax(initial: number): MaxLeasesSource & { set(n: number): void } {

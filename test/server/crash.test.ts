@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConnectionLossError, ZooKeeperClient } from '@zookit/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../../packages/server/src/storage/seeded-random.js';
 import { Ledger, ROOT } from './crash/ledger.js';
-import { seededRandom } from './crash/seeded-random.js';
 import { runCli, ServerProcess } from './crash/server-process.js';
 
 const CYCLES = 24;
