@@ -28,7 +28,7 @@ export async function startFixture(): Promise<FuzzFixture> {
   const exceptions: string[] = [];
   const onException = (e: unknown) => exceptions.push((e as Error)?.stack ?? String(e));
   process.on('uncaughtException', onException);
-  const server = await ZooKeeperServer.start({ tickTime: 500, maxClientConnections: 0, superDigest: digestId(SUPER) });
+  const server = await ZooKeeperServer.start({ tickTime: 500, maxClientCnxns: 0, superDigest: digestId(SUPER) });
   const setup = await ZooKeeperClient.connect(server.connectString);
   await setup.create(FUZZ_ROOT);
   await setup.close();

@@ -5,9 +5,11 @@ export interface CliOptions {
   readonly dataDir: string | undefined;
   readonly tickTime: number | undefined;
   readonly snapshotEvery: number | undefined;
+  readonly maxClientCnxns: number | undefined;
 }
 
 export const USAGE = `usage: zookit-server [--port N] [--host H] [--data-dir DIR] [--tick-time MS] [--snapshot-every N]
+                    [--max-client-cnxns N]
 
   --port N            TCP port to listen on; 0 picks a free one (default 2181)
   --host H            address to listen on (default 127.0.0.1)
@@ -15,6 +17,9 @@ export const USAGE = `usage: zookit-server [--port N] [--host H] [--data-dir DIR
                       survive restarts (default: in memory, gone when the process ends)
   --tick-time MS      ZooKeeper's tickTime in ms; session timeouts are 2 to 20 ticks (default 2000)
   --snapshot-every N  with --data-dir: log entries between snapshots (default 100000)
+  --max-client-cnxns N
+                      connections allowed at once from one IP address (ZooKeeper's
+                      maxClientCnxns); one over it is reset. 0: no limit (default 60)
   -h, --help          show this help
 
 Prints "zookit-server listening on HOST:PORT" once it accepts connections, and runs until
@@ -32,6 +37,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
   let dataDir: string | undefined;
   let tickTime: number | undefined;
   let snapshotEvery: number | undefined;
+  let maxClientCnxns: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '-h' || arg === '--help') return 'help';
@@ -59,6 +65,9 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
       case '--snapshot-every':
         snapshotEvery = integer(name, value(), 1, Number.MAX_SAFE_INTEGER);
         break;
+      case '--max-client-cnxns':
+        maxClientCnxns = integer(name, value(), 0, 2 ** 31 - 1);
+        break;
       default:
         throw new UsageError(
           arg.startsWith('-') ? `${name}: unknown option` : `${arg}: unexpected argument (options start with --)`,
@@ -68,7 +77,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
   if (snapshotEvery !== undefined && dataDir === undefined) {
     throw new UsageError('--snapshot-every: needs --data-dir');
   }
-  return { port, host, dataDir, tickTime, snapshotEvery };
+  return { port, host, dataDir, tickTime, snapshotEvery, maxClientCnxns };
 }
 
 function integer(name: string, text: string, min: number, max: number): number {

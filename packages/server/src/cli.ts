@@ -24,6 +24,7 @@ async function main(argv: readonly string[]): Promise<void> {
       dataDir: options.dataDir,
       tickTime: options.tickTime,
       snapshotEvery: options.snapshotEvery,
+      maxClientCnxns: options.maxClientCnxns,
     });
   } catch (err) {
     process.stderr.write(`zookit-server: cannot start: ${(err as Error).message}\n`);

@@ -34,8 +34,13 @@ export interface ZooKeeperServerOptions {
   superDigest?: string;
   /** Four-letter words answered; default all (ZooKeeper's default is srvr only). */
   fourLetterWords?: readonly FourLetterWord[] | 'all';
-  /** Connections allowed per client IP. Default 60; 0 for no limit. */
-  maxClientConnections?: number;
+  /**
+   * ZooKeeper's maxClientCnxns: connections allowed at once from one client IP address (four-letter
+   * words included), an integer; 0 for no limit. Default 60, as ZooKeeper. A connection over the
+   * cap is closed at once without a reply, as ZooKeeper does (FIN, then RST): the client sees an
+   * end of stream or ECONNRESET/EPIPE, never a ConnectResponse.
+   */
+  maxClientCnxns?: number;
   /** jute.maxbuffer: the largest frame accepted. Default 0xfffff. */
   maxFrameSize?: number;
   /** TTL nodes (zookeeper.extendedTypesEnabled). Default true (ZooKeeper: false). */
@@ -90,6 +95,10 @@ export class ZooKeeperServer implements AsyncDisposable {
         `minSessionTimeout (${config.minSessionTimeout}) exceeds maxSessionTimeout (${config.maxSessionTimeout})`,
       );
     }
+    const maxClientCnxns = options.maxClientCnxns ?? 60;
+    if (!Number.isInteger(maxClientCnxns) || maxClientCnxns < 0) {
+      throw new RangeError(`maxClientCnxns must be an integer ≥ 0 (0: no limit), got ${maxClientCnxns}`);
+    }
     const words = options.fourLetterWords ?? 'all';
     if (options.storage && options.dataDir !== undefined) {
       throw new TypeError('dataDir: give either storage or dataDir, not both');
@@ -135,7 +144,7 @@ export class ZooKeeperServer implements AsyncDisposable {
                 now: Date.now(),
                 port: tcp?.port ?? 0,
                 dataDir: options.dataDir,
-                maxClientConnections: options.maxClientConnections,
+                maxClientCnxns,
               })
             : undefined,
       },
@@ -143,7 +152,7 @@ export class ZooKeeperServer implements AsyncDisposable {
         host: options.host ?? '127.0.0.1',
         port: options.port ?? 0,
         maxFrameSize: options.maxFrameSize ?? JUTE_MAX_BUFFER,
-        maxClientConnections: options.maxClientConnections ?? 60,
+        maxClientCnxns,
       },
     );
     const ticker = setInterval(

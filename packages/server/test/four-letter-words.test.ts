@@ -278,7 +278,7 @@ describe('four-letter words – answers in ZooKeeper 3.8 formats', () => {
   });
 
   it('conf prints ZooKeeper’s standalone keys in order, with an empty data directory in memory', () => {
-    expect(h.answer('conf', { port: 2182, maxClientConnections: 10 })).toBe(
+    expect(h.answer('conf', { port: 2182, maxClientCnxns: 10 })).toBe(
       'clientPort=2182\n' +
         'secureClientPort=-1\n' +
         'dataDir=\n' +
@@ -421,7 +421,7 @@ function fourLetterWord(port: number, word: string): Promise<string> {
 
 describe('four-letter words – over TCP', () => {
   it('answers every word, with the listening port and settings in conf', async () => {
-    await using server = await ZooKeeperServer.start({ tickTime: 500, maxClientConnections: 7 });
+    await using server = await ZooKeeperServer.start({ tickTime: 500, maxClientCnxns: 7 });
     for (const word of FOUR_LETTER_WORDS) {
       const text = await fourLetterWord(server.port, word);
       if (word === 'stmk' || word === 'hash') expect(text).toBe('');

@@ -17,7 +17,7 @@ export interface FourLetterContext {
   /** The data directory; absent for an in-memory server (`conf` and `dirs` then report no directory and size 0). */
   readonly dataDir?: string | undefined;
   /** Connections allowed per client IP (`conf` maxClientCnxns). Default 60. */
-  readonly maxClientConnections?: number | undefined;
+  readonly maxClientCnxns?: number | undefined;
   /**
    * The connection that sent the word. ZooKeeper lists it (as an idle connection without a
    * session) in `stat`, `cons`, `dump` and the connection counts, and counts the word and the

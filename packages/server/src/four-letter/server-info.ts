@@ -95,7 +95,7 @@ export function conf(context: FourLetterContext): string {
     `dataLogDir=${dir}`,
     `dataLogSize=${size}`,
     `tickTime=${config.tickTime}`,
-    `maxClientCnxns=${context.maxClientConnections ?? 60}`,
+    `maxClientCnxns=${context.maxClientCnxns ?? 60}`,
     `minSessionTimeout=${config.minSessionTimeout}`,
     `maxSessionTimeout=${config.maxSessionTimeout}`,
     'clientPortListenBacklog=-1',

@@ -18,7 +18,7 @@ export interface TcpServerOptions {
   /** Largest accepted frame (jute.maxbuffer); a longer length prefix closes the connection without a reply. */
   readonly maxFrameSize: number;
   /** Connections allowed per client IP (ZooKeeper's maxClientCnxns); 0 for no limit. */
-  readonly maxClientConnections: number;
+  readonly maxClientCnxns: number;
 }
 
 /**
@@ -91,10 +91,13 @@ export class TcpServer {
   #accept(socket: net.Socket): void {
     const ip = normaliseIp(socket.remoteAddress ?? '');
     const count = this.#perIp.get(ip) ?? 0;
-    const { maxClientConnections } = this.#options;
-    if (maxClientConnections > 0 && count >= maxClientConnections) {
-      // ZooKeeper logs "Too many connections" and closes at once.
-      socket.destroy();
+    const { maxClientCnxns } = this.#options;
+    if (maxClientCnxns > 0 && count >= maxClientCnxns) {
+      // As ZooKeeper's NIOServerCnxnFactory (fastCloseSock → closeSock): shut our side (FIN), then
+      // close with SO_LINGER 0 (RST), without reading a byte. The client sees the connection end
+      // with no reply, as an end of stream or a reset depending on which it reads first.
+      socket.on('error', () => undefined); // the peer may reset first; nothing to do either way
+      socket.end(() => socket.resetAndDestroy());
       return;
     }
     this.#perIp.set(ip, count + 1);
