@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { type CommandResult, runCommand } from '../../run-command.js';
 
 const packageJson = createRequire(import.meta.url).resolve('@zookit/server/package.json');
 const bin = (JSON.parse(readFileSync(packageJson, 'utf8')) as { bin: Record<string, string> }).bin['zookit-server'];
@@ -19,17 +20,8 @@ export interface Exit {
 }
 
 /** Runs the CLI to its end (for arguments it refuses). */
-export function runCli(args: readonly string[]): Promise<Exit & { stdout: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr, stdout })));
+export function runCli(args: readonly string[]): Promise<CommandResult> {
+  return runCommand(process.execPath, [CLI, ...args]);
 }
 
 /** A running `zookit-server`: started, then killed or stopped. */
