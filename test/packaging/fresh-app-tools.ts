@@ -22,6 +22,16 @@ export function run(command: string, args: readonly string[], cwd: string): Prom
   return runCommand(command, args, { cwd, env: { ...env, NO_COLOR: '1' } });
 }
 
+/**
+ * `pnpm` at the repository's pinned version (package.json `packageManager`), through npx as the
+ * README runs it: under `npx pnpm@X test` no `pnpm` need be on PATH.
+ */
+export function pnpmCommand(repo: string): readonly string[] {
+  const require = createRequire(join(repo, 'package.json'));
+  const { packageManager } = require('./package.json') as { packageManager: string };
+  return ['npx', '--yes', packageManager];
+}
+
 /** The exact version of `name` installed in the repository (so the app gets what the repo tests with). */
 export function repoVersion(repo: string, name: string): string {
   const require = createRequire(join(repo, 'package.json'));

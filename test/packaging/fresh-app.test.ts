@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandResult } from '../run-command.js';
-import { copyWithRelativeImports, PUBLISHED, repoVersion, run } from './fresh-app-tools.js';
+import { copyWithRelativeImports, PUBLISHED, pnpmCommand, repoVersion, run } from './fresh-app-tools.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const FIXTURE = join(import.meta.dirname, 'app');
@@ -25,12 +25,13 @@ const installs: CommandResult[] = [];
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'zookit-fresh-app-'));
   const packed = join(work, 'tarballs');
-  await Promise.all(
-    PUBLISHED.map(async (name) => {
-      const pack = await run('pnpm', ['pack', '--pack-destination', packed], join(REPO, 'packages', name));
-      expect(pack, pack.stderr).toMatchObject({ code: 0 });
-    }),
+  const [npx, ...pnpm] = pnpmCommand(REPO);
+  const pack = await run(
+    npx as string,
+    [...pnpm, '--recursive', '--filter', './packages/*', 'pack', '--pack-destination', packed],
+    REPO,
   );
+  expect(pack, pack.stderr).toMatchObject({ code: 0 });
   for (const file of await readdir(packed))
     tarballs.set(/^zookit-(\w+)-/.exec(file)?.[1] as string, join(packed, file));
 
@@ -55,7 +56,7 @@ afterAll(async () => {
 });
 
 describe('the packed packages in a fresh npm app', () => {
-  it('are one tarball per package, each with LICENSE, README, dist and no .tsbuildinfo', async () => {
+  it('are one tarball per package, each with LICENSE, README, dist, the sources its maps point to, and no .tsbuildinfo', async () => {
     expect([...tarballs.keys()].sort()).toEqual([...PUBLISHED].sort());
     for (const [name, tarball] of tarballs) {
       const list = await run('tar', ['-tzf', tarball], work);
@@ -74,6 +75,15 @@ describe('the packed packages in a fresh npm app', () => {
       ).toEqual([]);
       expect(
         files.filter((f) => !/^package\/(dist|src|bin)\/|^package\/[\w.]+$/.test(f)),
+        name,
+      ).toEqual([]);
+      // src ships so that dist's source maps and declaration maps resolve: every module's source is there.
+      const sources = files
+        .flatMap((f) => /^package\/dist\/(.+)\.js$/.exec(f)?.[1] ?? [])
+        .map((m) => `package/src/${m}.ts`);
+      expect(sources.length, name).toBeGreaterThan(0);
+      expect(
+        sources.filter((f) => !files.includes(f)),
         name,
       ).toEqual([]);
     }
