@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalZooKeeper } from '@zookit/testing';
+import { lacks } from './prerequisites.js';
 import { ServerProcess } from './server/crash/server-process.js';
 
 /** A server process the suites can pause, resume and restart (same port, same data). */
@@ -69,7 +70,10 @@ class ZookitProcess implements ProcessServer {
   }
 }
 
-export const processTargets: readonly ProcessTarget[] = [
-  { name: 'zookeeper', start: ({ tickTime }) => LocalZooKeeper.start({ tickTime }) },
-  { name: 'zookit', start: ({ tickTime }) => ZookitProcess.start(tickTime) },
-];
+/** Both servers; real ZooKeeper is left out when it is not installed (test/prerequisites.ts). */
+export const processTargets: readonly ProcessTarget[] = (
+  [
+    { name: 'zookeeper', start: ({ tickTime }) => LocalZooKeeper.start({ tickTime }) },
+    { name: 'zookit', start: ({ tickTime }) => ZookitProcess.start(tickTime) },
+  ] satisfies ProcessTarget[]
+).filter((target) => target.name !== 'zookeeper' || !lacks('zookeeper'));

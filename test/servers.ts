@@ -3,6 +3,7 @@
 // lists it as deliberate.
 import { ZooKeeperServer } from '@zookit/server';
 import { LocalZooKeeper } from '@zookit/testing';
+import { lacks } from './prerequisites.js';
 
 /** A running server as the suites see it. */
 export interface TestServer {
@@ -23,22 +24,25 @@ export interface ServerTarget {
   start(options: TestServerOptions): Promise<TestServer>;
 }
 
-export const serverTargets: readonly ServerTarget[] = [
-  {
-    name: 'zookeeper',
-    start: ({ tickTime, superDigest }) =>
-      LocalZooKeeper.start({
-        tickTime,
-        ...(superDigest
-          ? { systemProperties: { 'zookeeper.DigestAuthenticationProvider.superDigest': superDigest } }
-          : {}),
-      }),
-  },
-  {
-    name: 'zookit',
-    start: async ({ tickTime, superDigest }) => {
-      const server = await ZooKeeperServer.start({ tickTime, ...(superDigest ? { superDigest } : {}) });
-      return { connectString: server.connectString, stop: () => server.close() };
+/** Both servers; real ZooKeeper is left out when it is not installed (test/prerequisites.ts). */
+export const serverTargets: readonly ServerTarget[] = (
+  [
+    {
+      name: 'zookeeper',
+      start: ({ tickTime, superDigest }) =>
+        LocalZooKeeper.start({
+          tickTime,
+          ...(superDigest
+            ? { systemProperties: { 'zookeeper.DigestAuthenticationProvider.superDigest': superDigest } }
+            : {}),
+        }),
     },
-  },
-];
+    {
+      name: 'zookit',
+      start: async ({ tickTime, superDigest }) => {
+        const server = await ZooKeeperServer.start({ tickTime, ...(superDigest ? { superDigest } : {}) });
+        return { connectString: server.connectString, stop: () => server.close() };
+      },
+    },
+  ] satisfies ServerTarget[]
+).filter((target) => target.name !== 'zookeeper' || !lacks('zookeeper'));

@@ -4,34 +4,47 @@
 import { performance } from 'node:perf_hooks';
 import { ZooKeeperClient } from '@zookit/client';
 import { DoubleBarrier, FencedOutError, FencedStore, LeaderLatch, Mutex } from '@zookit/recipes';
+import { ZooKeeperServer } from '@zookit/server';
 import { expireSession } from '@zookit/testing';
-import { scratch, target } from './ensemble.js';
 
 const SESSION_TIMEOUT = 4000;
 const say = (who: string, what: string) => console.log(`  ${who.padEnd(10)} ${what}`);
+/** A fresh path for this run, so that runs never collide on a shared ZooKeeper. */
+const scratch = (name: string) => `/zookit-examples/${name}-${Date.now().toString(36)}`;
 
-await using where = await target();
+// Your ZooKeeper when ZK_CONNECT=host:port is set, else a zookit server in this process.
+await using embedded = process.env.ZK_CONNECT ? undefined : await ZooKeeperServer.start({ tickTime: 500 });
+const connectString = embedded?.connectString ?? (process.env.ZK_CONNECT as string);
 console.log(
-  `zookit demo on ${where.embedded ? `an embedded zookit server (${where.connectString})` : where.connectString}\n`,
+  `zookit demo on ${embedded ? `a zookit server embedded in this process (${connectString})` : connectString}\n`,
 );
 
 const workers = await Promise.all(
   ['worker-1', 'worker-2', 'worker-3'].map(async (name) => ({
     name,
-    zk: await ZooKeeperClient.connect(where.connectString, { sessionTimeout: SESSION_TIMEOUT }),
+    zk: await ZooKeeperClient.connect(connectString, { sessionTimeout: SESSION_TIMEOUT }),
   })),
 );
 
 console.log('1. Leader election: three workers, one leader.');
 const electionPath = scratch('election');
 const latches = workers.map((w) => new LeaderLatch(w.zk, electionPath, { id: w.name }));
-for (const latch of latches)
-  latch.onChange((leader) => say(latch.id, leader ? 'is now the LEADER' : 'is no longer leader'));
+let electionOver = false;
+for (const latch of latches) {
+  latch.onChange((leader) => {
+    if (leader) say(latch.id, 'is now the LEADER');
+    else
+      say(
+        latch.id,
+        electionOver ? 'steps down (shutting the election down)' : 'is no longer leader (its session is gone)',
+      );
+  });
+}
 await Promise.all(latches.map((l) => l.start()));
 const leader = await Promise.race(latches.map((l) => l.awaitLeadership().then(() => l)));
 const leaderWorker = workers.find((w) => w.name === leader.id) as (typeof workers)[number];
 console.log(`\n   ${leader.id}'s session is expired by the server (as after a long GC pause or a partition)...`);
-await expireSession(where.connectString, { id: leaderWorker.zk.sessionId, password: leaderWorker.zk.sessionPassword });
+await expireSession(connectString, { id: leaderWorker.zk.sessionId, password: leaderWorker.zk.sessionPassword });
 const successor = await Promise.race(
   latches
     .filter((l) => l !== leader)
@@ -41,9 +54,11 @@ console.log(
   `   ${successor.id} took over; exactly one leader: ${latches
     .filter((l) => l.hasLeadership)
     .map((l) => l.id)
-    .join(', ')}\n`,
+    .join(', ')}`,
 );
+electionOver = true;
 await Promise.all(latches.map((l) => l.close()));
+console.log('');
 
 console.log('2. A lock with fencing tokens protects a shared store.');
 const lockPath = scratch('lock');
@@ -53,10 +68,10 @@ const oldLease = await new Mutex(alice.zk, lockPath).acquire();
 store.write('inventory', 'written by worker-1', oldLease.token);
 say(alice.name, `holds the lock with token ${oldLease.token} and writes`);
 say(alice.name, 'pauses (a stop-the-world GC) while its session expires...');
-await expireSession(where.connectString, { id: alice.zk.sessionId, password: alice.zk.sessionPassword });
+await expireSession(connectString, { id: alice.zk.sessionId, password: alice.zk.sessionPassword });
 const newLease = await new Mutex(bob.zk, lockPath).acquire({ signal: AbortSignal.timeout(10_000) });
 store.write('inventory', 'written by worker-2', newLease.token);
-say(bob.name, `acquired the lock with token ${newLease.token} and writes`);
+say(bob.name, `acquired the lock with token ${newLease.token} (worker-1's lock node went with its session) and writes`);
 try {
   store.write('inventory', 'late write by worker-1', oldLease.token);
   throw new Error('the stale write was accepted: fencing failed');
@@ -86,4 +101,4 @@ await Promise.all(
 );
 
 await Promise.all(workers.map((w) => w.zk.close()));
-console.log('\nDone.');
+console.log('\nDone. Shorter programs, one per recipe, are in examples/ (see examples/README.md).');

@@ -1,6 +1,7 @@
 import { type ConnectionStateEvent, ZooKeeperClient } from '@zookit/client';
 import { LocalZooKeeperEnsemble } from '@zookit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lacks } from '../prerequisites.js';
 import { StateRecorder } from './state-recorder.js';
 
 let ensemble: LocalZooKeeperEnsemble;
@@ -12,7 +13,7 @@ afterAll(async () => {
   await ensemble?.stop();
 });
 
-describe('client against a real 3-server ensemble', () => {
+describe.skipIf(lacks('zookeeper'))('client against a real 3-server ensemble', () => {
   it('reconnects to another server with the same session when its server is killed', async () => {
     const zk = await ZooKeeperClient.connect(ensemble.connectString, { sessionTimeout: 6000 });
     const recorder = new StateRecorder(zk);

@@ -1,6 +1,7 @@
 import { NotReadOnlyError, ZooKeeperClient } from '@zookit/client';
 import { LocalZooKeeperEnsemble } from '@zookit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lacks } from '../prerequisites.js';
 import { StateRecorder } from './state-recorder.js';
 
 let ensemble: LocalZooKeeperEnsemble;
@@ -19,7 +20,7 @@ afterAll(async () => {
   await ensemble?.stop();
 });
 
-describe('client and a server in read-only mode', () => {
+describe.skipIf(lacks('zookeeper'))('client and a server in read-only mode', () => {
   it('read-only – a client that accepts it reads from a server that lost its quorum, and cannot write', async () => {
     const survivor = ensemble.servers[0];
     const zk = await ZooKeeperClient.connect(survivor?.connectString as string, {

@@ -1,11 +1,13 @@
-// Every example and the demo run to completion on the embedded server (the gate runs them all).
+// Every example and the demo run to completion on the embedded server (the gate runs them all),
+// and each is one file a reader can copy into an app: it imports only published packages.
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const dist = join(dirname(fileURLToPath(import.meta.url)), '../../examples/dist');
+const examples = join(dirname(fileURLToPath(import.meta.url)), '../../examples');
+const dist = join(examples, 'dist');
 const programs = readdirSync(dist).filter((f) => /^(\d\d-.*|demo)\.js$/.test(f));
 
 function run(file: string): Promise<{ code: number | null; out: string }> {
@@ -43,6 +45,16 @@ describe('examples', () => {
   it('finds the examples and the demo', () => {
     expect(programs).toEqual(expect.arrayContaining(Object.keys(proof)));
   });
+
+  it.each(readdirSync(join(examples, 'src')))(
+    '%s is self-contained: it imports only node: and @zookit/ packages',
+    (file) => {
+      const source = readFileSync(join(examples, 'src', file), 'utf8');
+      const imports = [...source.matchAll(/^import[^;]*?from '([^']+)';/gms)].map((match) => match[1]);
+      expect(imports.length).toBeGreaterThan(0);
+      expect(imports.filter((from) => !/^(node:|@zookit\/)/.test(from as string))).toEqual([]);
+    },
+  );
 
   it.each(programs)('%s runs to completion on the embedded server', async (file) => {
     const { code, out } = await run(file);

@@ -9,6 +9,7 @@ import { NodeExistsError, NoNodeError, ZooKeeperClient } from '@zookit/client';
 import { LeaderLatch, Mutex } from '@zookit/recipes';
 import { waitUntil } from '@zookit/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { lacks } from '../prerequisites.js';
 import { serverTargets, type TestServer } from '../servers.js';
 import { JavaScenarios } from './java-runner.js';
 import { LineProcess } from './line-process.js';
@@ -39,7 +40,7 @@ function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-describe.each(serverTargets)('Curator 5.4 and zookit contending on $name', (target) => {
+describe.skipIf(lacks('curator')).each(serverTargets)('Curator 5.4 and zookit contending on $name', (target) => {
   let server: TestServer | undefined;
   const clients: ZooKeeperClient[] = [];
   const processes: LineProcess[] = [];
@@ -64,7 +65,7 @@ describe.each(serverTargets)('Curator 5.4 and zookit contending on $name', (targ
 
   /** Starts a CuratorContender JVM (killed after the test, or at its timeout). */
   async function curator(mode: 'mutex' | 'hold' | 'latch', path: string, ...rest: string[]): Promise<LineProcess> {
-    // Rejects with a MissingPrerequisiteError ("… Install it: apt-get install -y …") without a JDK or jar.
+    // Rejects with a MissingPrerequisiteError ("… Install it: sudo apt-get install -y …") without a JDK or jar.
     const { command, args } = await java.commandLine('CuratorContender', [server!.connectString, mode, path, ...rest]);
     const child = new LineProcess(command, args, { timeoutMs: PROCESS_TIMEOUT_MS });
     processes.push(child);

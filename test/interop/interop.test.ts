@@ -5,6 +5,7 @@
 import { ZooKeeperServer } from '@zookit/server';
 import { LocalZooKeeper } from '@zookit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lacks, type Prerequisite } from '../prerequisites.js';
 import { type JavaScenario, JavaScenarios } from './java-runner.js';
 import { runKazooScenario } from './kazoo-runner.js';
 import { describeProcessResult, type ProcessResult } from './run-process.js';
@@ -20,21 +21,23 @@ interface Target {
   start(): Promise<{ readonly connectString: string; stop(): Promise<void> }>;
 }
 
-const targets: readonly Target[] = [
-  {
-    name: 'zookeeper',
-    // Containers and TTL nodes are reaped every 60 s by default; the scenarios wait seconds.
-    start: () =>
-      LocalZooKeeper.start({ tickTime: TICK_TIME, systemProperties: { 'znode.container.checkIntervalMs': 500 } }),
-  },
-  {
-    name: 'zookit',
-    start: async () => {
-      const server = await ZooKeeperServer.start({ tickTime: TICK_TIME });
-      return { connectString: server.connectString, stop: () => server.close() };
+const targets: readonly Target[] = (
+  [
+    {
+      name: 'zookeeper',
+      // Containers and TTL nodes are reaped every 60 s by default; the scenarios wait seconds.
+      start: () =>
+        LocalZooKeeper.start({ tickTime: TICK_TIME, systemProperties: { 'znode.container.checkIntervalMs': 500 } }),
     },
-  },
-];
+    {
+      name: 'zookit',
+      start: async () => {
+        const server = await ZooKeeperServer.start({ tickTime: TICK_TIME });
+        return { connectString: server.connectString, stop: () => server.close() };
+      },
+    },
+  ] satisfies Target[]
+).filter((target) => target.name !== 'zookeeper' || !lacks('zookeeper'));
 
 const java = new JavaScenarios();
 afterAll(() => java.close());
@@ -54,7 +57,7 @@ describe.each(targets)('interop: clients we did not write against $name', (targe
     await server?.stop();
   });
 
-  it(
+  it.skipIf(lacks('kazoo'))(
     'kazoo 2.8: CRUD, ephemeral/sequence, watches fire once, transactions, Lock, Election, Barrier, more recipes, digest ACL, expiry',
     async () => {
       expectSuccess(await runKazooScenario(server!.connectString, { timeoutMs: SCENARIO_TIMEOUT_MS }));
@@ -62,20 +65,25 @@ describe.each(targets)('interop: clients we did not write against $name', (targe
     TEST_TIMEOUT_MS,
   );
 
-  it.each<[string, JavaScenario]>([
+  const javaScenarios: readonly [string, JavaScenario, Prerequisite][] = [
     [
       'ZooKeeper 3.8 Java client: create modes incl. container/TTL, watches (also across a reconnect), multi, getEphemerals, persistent watches, removeWatches, ACL, whoAmI, sync',
       'ZkInteropScenario',
+      'java-client',
     ],
     [
       'Curator 5.4: mutex of 3, LeaderLatch re-election, barriers, SharedCount, CuratorCache, PersistentNode, expiry',
       'CuratorInteropScenario',
+      'curator',
     ],
-  ])(
-    '%s',
-    async (_name, scenario) => {
-      expectSuccess(await java.run(scenario, server!.connectString, { timeoutMs: SCENARIO_TIMEOUT_MS }));
-    },
-    TEST_TIMEOUT_MS,
-  );
+  ];
+  for (const [name, scenario, prerequisite] of javaScenarios) {
+    it.skipIf(lacks(prerequisite))(
+      name,
+      async () => {
+        expectSuccess(await java.run(scenario, server!.connectString, { timeoutMs: SCENARIO_TIMEOUT_MS }));
+      },
+      TEST_TIMEOUT_MS,
+    );
+  }
 });

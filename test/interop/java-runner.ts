@@ -57,7 +57,7 @@ const JVM_FLAGS = [
 ];
 
 /** A JDK and the classpath of one scenario. */
-interface Toolchain {
+export interface Toolchain {
   readonly java: string;
   readonly javac: string;
   readonly classpath: readonly string[];
@@ -132,19 +132,23 @@ export class JavaScenarios {
   }
 }
 
-function findToolchain(scenario: JavaScenario, env: NodeJS.ProcessEnv): Toolchain {
+/**
+ * The JDK and jars `scenario` needs, found without running anything.
+ * @throws {MissingPrerequisiteError} naming the first one missing and its Debian package.
+ */
+export function findToolchain(scenario: JavaScenario, env: NodeJS.ProcessEnv = process.env): Toolchain {
   const java = findExecutable('java', env);
   if (java === undefined) {
     throw new MissingPrerequisiteError(
-      'Java is not installed (no java in $JAVA_HOME/bin or on PATH)',
-      'Install a JDK: apt-get install -y default-jdk-headless',
+      `Java is not installed (no java in ${env.JAVA_HOME ? `JAVA_HOME=${env.JAVA_HOME}/bin` : 'a directory on PATH'})`,
+      'default-jdk-headless',
     );
   }
   const javac = findExecutable('javac', env);
   if (javac === undefined) {
     throw new MissingPrerequisiteError(
-      `Found ${java} but no javac (a Java runtime without the compiler) in $JAVA_HOME/bin or on PATH`,
-      'Install a JDK: apt-get install -y default-jdk-headless',
+      `Found ${java} but no javac (a Java runtime without the compiler)`,
+      'default-jdk-headless',
     );
   }
   // ZOOKEEPER_HOME (an Apache binary release) wins for ZooKeeper's jars; Curator and Guava come
@@ -170,7 +174,7 @@ function requireJar(jar: JarSpec, dirs: readonly string[]): string {
   if (found === undefined) {
     throw new MissingPrerequisiteError(
       `No ${jar.name}.jar (or ${jar.name}-<version>.jar) in ${dirs.join(' or ')}`,
-      `Install it: apt-get install -y ${jar.debianPackage}`,
+      jar.debianPackage,
     );
   }
   return found;
@@ -198,7 +202,8 @@ function allJars(dirs: readonly string[], source: string): string[] {
   if (!jars.some((jar) => /(^|\/)zookeeper(-\d[^/]*)?\.jar$/.test(jar))) {
     throw new MissingPrerequisiteError(
       `${source} holds no zookeeper-<version>.jar in lib/ or at its top`,
-      'Point ZOOKEEPER_HOME at an unpacked apache-zookeeper-<version>-bin release, or unset it and apt-get install -y zookeeper',
+      'zookeeper',
+      'point ZOOKEEPER_HOME at an unpacked apache-zookeeper-<version>-bin release',
     );
   }
   return jars;

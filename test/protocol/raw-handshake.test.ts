@@ -20,6 +20,7 @@ import {
 } from '@zookit/protocol';
 import { LocalZooKeeper } from '@zookit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lacks } from '../prerequisites.js';
 import { RawClient, type RawConnectOptions } from './raw-client.js';
 
 let zk: LocalZooKeeper;
@@ -51,7 +52,7 @@ function create2(c: RawClient, path: string, data: string) {
   );
 }
 
-describe('raw protocol against real ZooKeeper', () => {
+describe.skipIf(lacks('zookeeper'))('raw protocol against real ZooKeeper', () => {
   it('handshake – a ConnectRequest with the readOnly byte gets a 37-byte ConnectResponse', async () => {
     const c = await client({ readOnly: false, sessionTimeout: 4000 });
     expect(c.handshake.length).toBe(37);

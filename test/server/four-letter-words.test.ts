@@ -6,6 +6,7 @@ import { ZooKeeperClient } from '@zookit/client';
 import { FOUR_LETTER_WORDS, type FourLetterWord, ZooKeeperServer } from '@zookit/server';
 import { fourLetterWord, LocalZooKeeper } from '@zookit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lacks } from '../prerequisites.js';
 
 type Answers = Map<string, string>;
 
@@ -112,7 +113,7 @@ function kind(value: string): string {
   return 'text';
 }
 
-describe('four-letter words – the bundled server answers as ZooKeeper 3.8 does', () => {
+describe.skipIf(lacks('zookeeper'))('four-letter words – the bundled server answers as ZooKeeper 3.8 does', () => {
   let zookeeper: Run;
   let zookit: Run;
 
@@ -216,7 +217,7 @@ describe('four-letter words – the bundled server answers as ZooKeeper 3.8 does
   });
 });
 
-describe('four-letter words – outside the whitelist', () => {
+describe.skipIf(lacks('zookeeper'))('four-letter words – outside the whitelist', () => {
   let real: LocalZooKeeper;
   let ours: ZooKeeperServer;
 

@@ -15,9 +15,12 @@ export class ZooKeeperNotInstalledError extends Error {
   override readonly name = 'ZooKeeperNotInstalledError';
   /** Which part is missing. */
   readonly missing: 'zookeeper' | 'java';
+  /** What was looked for and not found, without the install hint. */
+  readonly detail: string;
 
   constructor(missing: 'zookeeper' | 'java', detail: string) {
     super(`${missing === 'java' ? 'Java' : 'ZooKeeper'} is not installed: ${detail}. ${HINTS[missing]}`);
     this.missing = missing;
+    this.detail = detail;
   }
 }

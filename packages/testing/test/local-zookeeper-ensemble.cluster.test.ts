@@ -1,5 +1,6 @@
 // A real 3-server ensemble (three QuorumPeerMain JVMs), started once for the file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lacks } from '../../../test/prerequisites.js';
 import { LocalZooKeeperEnsemble, parseSrvr } from '../src/index.js';
 
 let ensemble: LocalZooKeeperEnsemble;
@@ -20,7 +21,7 @@ async function modes(): Promise<Array<string | undefined>> {
   );
 }
 
-describe('LocalZooKeeperEnsemble', () => {
+describe.skipIf(lacks('zookeeper'))('LocalZooKeeperEnsemble', () => {
   it('start – three servers form a quorum with exactly one leader', async () => {
     expect(ensemble.servers).toHaveLength(3);
     expect(ensemble.connectString.split(',')).toEqual(ensemble.servers.map((s) => s.connectString));

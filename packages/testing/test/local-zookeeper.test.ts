@@ -5,6 +5,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The rule every real-ZooKeeper suite follows: skipped outside CI when ZooKeeper or Java is missing.
+import { lacks } from '../../../test/prerequisites.js';
 import {
   findZooKeeperInstallation,
   LocalZooKeeper,
@@ -18,15 +20,20 @@ let zk: LocalZooKeeper;
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'zookit-testing-test-'));
-  zk = await LocalZooKeeper.start({ tickTime: 500, minSessionTimeout: 1500, maxSessionTimeout: 6000 });
 });
 
 afterAll(async () => {
-  await zk?.stop();
   await rm(scratch, { recursive: true, force: true });
 });
 
-describe('LocalZooKeeper', () => {
+describe.skipIf(lacks('zookeeper'))('LocalZooKeeper', () => {
+  beforeAll(async () => {
+    zk = await LocalZooKeeper.start({ tickTime: 500, minSessionTimeout: 1500, maxSessionTimeout: 6000 });
+  });
+  afterAll(async () => {
+    await zk?.stop();
+  });
+
   it('start – serves on a free loopback port: ruok answers imok, srvr reports standalone', async () => {
     expect(zk.host).toBe('127.0.0.1');
     expect(zk.connectString).toBe(`127.0.0.1:${zk.port}`);
