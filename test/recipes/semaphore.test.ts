@@ -1,6 +1,6 @@
 // Semaphore and SemaphoreMutex scenarios (recipes reference §6 item 9) on both servers.
 import { randomUUID } from 'node:crypto';
-import type { ZooKeeperClient } from '@zookit/client';
+import { NoNodeError, type ZooKeeperClient } from '@zookit/client';
 import {
   InconsistentMaxLeasesError,
   type Lease,
@@ -38,7 +38,14 @@ describe.each(serverTargets)('Semaphore on $name', (target) => {
   const fx = useRecipeFixture(target, { sessionTimeout: T });
   const { client } = fx;
 
-  const children = async (zk: ZooKeeperClient, path: string) => (await zk.getChildren(path)).children.sort();
+  /** The sorted children of `path`, or none once the server reaped the empty container. */
+  const children = async (zk: ZooKeeperClient, path: string) =>
+    (
+      await zk.getChildren(path).catch((err) => {
+        if (err instanceof NoNodeError) return { children: [] as string[] };
+        throw err;
+      })
+    ).children.sort();
 
   /** Waits until `path` has `n` children. */
   async function count(zk: ZooKeeperClient, path: string, n: number): Promise<void> {
