@@ -23,6 +23,7 @@ export type {
   PromotedToLock,
 } from './counters/atomic-node.js';
 export { AtomicValue } from './counters/atomic-value.js';
+export { OutcomeUnknownError } from './counters/outcome-unknown-error.js';
 export { SharedCount } from './counters/shared-count.js';
 export type { SharedCallOptions, Versioned } from './counters/shared-node.js';
 export { SharedValue } from './counters/shared-value.js';
