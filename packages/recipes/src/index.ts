@@ -38,6 +38,7 @@ export type { Lease } from './locks/lease.js';
 export { LeaseLostError } from './locks/lease.js';
 export type { LockEngineOptions, LockPolicy } from './locks/lock-engine.js';
 export { exclusivePolicy, LockEngine } from './locks/lock-engine.js';
+export { LockTimeoutError } from './locks/lock-timeout-error.js';
 export type { Lockable, MultiLease } from './locks/multi-lock.js';
 export { MultiLock } from './locks/multi-lock.js';
 export type { AcquireOptions, MutexOptions } from './locks/mutex.js';
