@@ -1,21 +1,14 @@
 // Mutex and fencing scenarios (recipes reference §6 items 1, 3, 4, 5, 8) on both servers.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { NoNodeError, type ZooKeeperClient } from '@zookit/client';
-import { FencedOutError, FencedStore, guardedSetData, LeaseLostError, Mutex } from '@zookit/recipes';
+import type { ZooKeeperClient } from '@zookit/client';
+import { FencedOutError, FencedStore, guardedSetData, LeaseLostError, LockTimeoutError, Mutex } from '@zookit/recipes';
 import { expireSession, waitUntil } from '@zookit/testing';
 import { describe, expect, it } from 'vitest';
 import { serverTargets } from '../servers.js';
-import { useRecipeFixture } from './recipe-fixture.js';
+import { childrenOrNone, useRecipeFixture } from './recipe-fixture.js';
 
 const T = 3000;
-
-/** The children of a lock node, or none once the server reaped the empty container. */
-const childrenOrNone = (zk: ZooKeeperClient, path: string): Promise<string[]> =>
-  zk.getChildren(path).then(
-    (r) => r.children,
-    (err) => (err instanceof NoNodeError ? [] : Promise.reject(err)),
-  );
 
 describe.each(serverTargets)('Mutex on $name', (target) => {
   const fx = useRecipeFixture(target, { sessionTimeout: T });
@@ -123,10 +116,27 @@ describe.each(serverTargets)('Mutex on $name', (target) => {
       interval: 10,
       description: 'the waiter to queue',
     });
-    ac.abort(new Error('gave up'));
-    await expect(waiting).rejects.toThrow('gave up');
+    const reason = new Error('gave up');
+    ac.abort(reason);
+    await expect(waiting).rejects.toBe(reason); // a user's abort: its reason, as is
     expect(await new Mutex(zk, path).tryAcquire()).toBeUndefined();
     expect((await zk.getChildren(path)).children).toHaveLength(1);
+    await holder.release();
+  });
+
+  it('mutex – an acquire that times out names the lock and its path, and leaves no node', async () => {
+    const zk = await client();
+    const path = `/locks/${randomUUID()}`;
+    const holder = await new Mutex(zk, path).acquire();
+    const err = await new Mutex(zk, path).acquire({ signal: AbortSignal.timeout(200) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LockTimeoutError);
+    expect((err as LockTimeoutError).message).toBe(
+      `Mutex ${path}: acquire aborted by timeout before the lock was granted`,
+    );
+    expect((err as LockTimeoutError).name).toBe('TimeoutError'); // as AbortSignal.timeout's reason
+    expect((err as LockTimeoutError).path).toBe(path);
+    expect(((err as LockTimeoutError).cause as DOMException).name).toBe('TimeoutError');
+    expect((await zk.getChildren(path)).children).toEqual([holder.path.slice(path.length + 1)]);
     await holder.release();
   });
 

@@ -1,7 +1,7 @@
 // The harness every recipe suite shares: one server per suite, clients made through the fixture,
 // the recipes a test registers closed after it, and a leak check after every test (kazoo's
 // harness, Curator's TestCleanState).
-import { type ConnectionState, ZooKeeperClient } from '@zookit/client';
+import { type ConnectionState, NoNodeError, ZooKeeperClient } from '@zookit/client';
 import { FaultProxy, fourLetterWord } from '@zookit/testing';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { ServerTarget, TestServer } from '../servers.js';
@@ -176,4 +176,12 @@ export function observe<V>(promise: Promise<V>): { promise: Promise<V>; settled:
     },
   );
   return { promise, settled: () => settled };
+}
+
+/** The children of a lock node, or none once the server reaped the empty container. */
+export function childrenOrNone(zk: ZooKeeperClient, path: string): Promise<string[]> {
+  return zk.getChildren(path).then(
+    (r) => r.children,
+    (err) => (err instanceof NoNodeError ? [] : Promise.reject(err)),
+  );
 }

@@ -23,6 +23,7 @@ export type {
   PromotedToLock,
 } from './counters/atomic-node.js';
 export { AtomicValue } from './counters/atomic-value.js';
+export { OutcomeUnknownError } from './counters/outcome-unknown-error.js';
 export { SharedCount } from './counters/shared-count.js';
 export type { SharedCallOptions, Versioned } from './counters/shared-node.js';
 export { SharedValue } from './counters/shared-value.js';
@@ -37,6 +38,7 @@ export type { Lease } from './locks/lease.js';
 export { LeaseLostError } from './locks/lease.js';
 export type { LockEngineOptions, LockPolicy } from './locks/lock-engine.js';
 export { exclusivePolicy, LockEngine } from './locks/lock-engine.js';
+export { LockTimeoutError } from './locks/lock-timeout-error.js';
 export type { Lockable, MultiLease } from './locks/multi-lock.js';
 export { MultiLock } from './locks/multi-lock.js';
 export type { AcquireOptions, MutexOptions } from './locks/mutex.js';

@@ -6,9 +6,11 @@
  *
  * Failure semantics (as AtomicValue):
  * - suspended: operations wait for the connection (bounded by `signal`).
- * - A write cut by a connection loss or session expiry is checked, never blindly repeated: an
- *   increment is applied at most once; when its fate cannot be learned the operation rejects
- *   with the ConnectionLossError / SessionExpiredError.
+ * - A write cut off by a connection loss or session expiry is checked, never blindly repeated:
+ *   an increment is applied at most once and reported as applied only when proven. When it was
+ *   proven not applied it is tried again; otherwise the operation rejects with an
+ *   OutcomeUnknownError (the value may or may not have changed): two increments from the same
+ *   value write the same bytes, so "my bytes are there" proves nothing.
  * - A node whose data is neither 8 bytes nor empty (read as 0) rejects with a RangeError:
  *   corrupted value.
  * - close(): rejects operations in flight and later ones. Idempotent. No start() needed.

@@ -5,6 +5,8 @@ import {
   isRetryable,
   NodeExistsError,
   NoNodeError,
+  OperationTimeoutError,
+  RequestTimeoutError,
   type RetryPolicy,
   retry,
   SessionExpiredError,
@@ -15,6 +17,7 @@ import { ensureParents } from '../internal/paths.js';
 import type { Lease } from '../locks/lease.js';
 import { Mutex } from '../locks/mutex.js';
 import type { Codec } from './codecs.js';
+import { OutcomeUnknownError } from './outcome-unknown-error.js';
 
 /** How many attempts an atomic operation took (Curator's AtomicStats). */
 export interface AtomicStats {
@@ -64,10 +67,18 @@ const DEFAULT_POLICY = boundedExponentialBackoffRetry({ baseSleepMs: 10, maxSlee
 const SETTLE_POLICY = boundedExponentialBackoffRetry({ baseSleepMs: 50, maxSleepMs: 1000, maxRetries: 10 });
 const EMPTY = new Uint8Array(0);
 
-/** The node at the moment of a read; `version` undefined when it does not exist. */
+/** The node at the moment of a read; `version` and `mzxid` undefined when it does not exist. */
 interface Snapshot<T> {
   readonly value: T;
   readonly version: number | undefined;
+  /** The zxid of the node's last change: unique to one write of one incarnation of the node. */
+  readonly mzxid: bigint | undefined;
+}
+
+/** An existing node's state that a conditional write starts from. */
+interface Base {
+  readonly version: number;
+  readonly mzxid: bigint;
 }
 
 type Outcome<T> = Omit<AtomicResult<T>, 'stats'>;
@@ -75,8 +86,12 @@ type Outcome<T> = Omit<AtomicResult<T>, 'stats'>;
 /** The write lost a race: the node changed since it was read. Safe to try again. */
 class Conflict extends Error {}
 
-/** The write's outcome could not be learned; trying again could apply it twice. */
-class OutcomeUnknown extends Error {}
+/** Failures of a write already sent, which the server may or may not have applied. */
+const cutOff = (e: unknown) =>
+  e instanceof ConnectionLossError ||
+  e instanceof SessionExpiredError ||
+  e instanceof OperationTimeoutError ||
+  e instanceof RequestTimeoutError;
 
 const retryable = (e: unknown) => e instanceof Conflict || e instanceof SessionExpiredError || isRetryable(e);
 
@@ -84,7 +99,8 @@ const retryable = (e: unknown) => e instanceof Conflict || e instanceof SessionE
  * The engine of AtomicValue and AtomicLong (Curator's DistributedAtomicValue): read the node,
  * compute, write it back only if its version is unchanged; on a lost race try again per the
  * retry policy, then optionally once more under a Mutex. A missing node reads as the codec's
- * zero and is created by the first write.
+ * zero and is created (holding zero) by the first write. A write cut off by a connection loss
+ * is settled, never blindly repeated: see {@link OutcomeUnknownError}.
  */
 export class AtomicNode<T> {
   readonly path: string;
@@ -143,7 +159,7 @@ export class AtomicNode<T> {
         await this.#write(now, next, signal);
       } catch (err) {
         if (err instanceof Conflict) return failed;
-        throw err instanceof OutcomeUnknown ? err.cause : err;
+        throw err;
       }
       return { succeeded: true, preValue: now.value, postValue: next, stats };
     });
@@ -210,7 +226,7 @@ export class AtomicNode<T> {
       );
     } catch (err) {
       if (err instanceof Conflict) return { succeeded: false, preValue: seen, postValue: seen };
-      throw err instanceof OutcomeUnknown ? err.cause : err;
+      throw err;
     }
   }
 
@@ -240,62 +256,75 @@ export class AtomicNode<T> {
   async #read(signal: AbortSignal): Promise<Snapshot<T>> {
     try {
       const { data, stat } = await this.#client.getData(this.path, { signal });
-      return { value: this.#codec.decode(data ?? EMPTY), version: stat.version };
+      return { value: this.#codec.decode(data ?? EMPTY), version: stat.version, mzxid: stat.mzxid };
     } catch (err) {
-      if (err instanceof NoNodeError) return { value: this.#codec.zero, version: undefined };
-      throw err;
-    }
-  }
-
-  /** Writes `value` if the node is still as `read`; Conflict if it is not. */
-  async #write(read: Snapshot<T>, value: T, signal: AbortSignal): Promise<void> {
-    const data = this.#codec.encode(value);
-    try {
-      if (read.version === undefined) {
-        await ensureParents(this.#client, this.path, signal);
-        await this.#client.create(this.path, data, { signal });
-      } else {
-        await this.#client.setData(this.path, data, { version: read.version, signal });
-      }
-    } catch (err) {
-      if (err instanceof BadVersionError || err instanceof NodeExistsError || err instanceof NoNodeError) {
-        throw new Conflict('the value changed since it was read');
-      }
-      if (err instanceof ConnectionLossError || err instanceof SessionExpiredError) {
-        return this.#settle(read, data, err, signal);
-      }
+      if (err instanceof NoNodeError) return { value: this.#codec.zero, version: undefined, mzxid: undefined };
       throw err;
     }
   }
 
   /**
-   * The connection broke under a write, which may or may not have been applied. Blindly trying
-   * again could apply it twice (an increment counted twice), so look: the node one version on
-   * holding exactly our bytes is taken as our write (an identical concurrent write would be
-   * indistinguishable); unchanged means not applied; anything else is reported, not guessed.
+   * Writes `value` if the node is still as `read`: Conflict if it is not; the connection error
+   * itself if the write was cut off but proven not applied (safe to try again); an
+   * OutcomeUnknownError if it was cut off and may have been applied.
    */
-  async #settle(read: Snapshot<T>, data: Uint8Array, cause: Error, signal: AbortSignal): Promise<void> {
-    let now: { data: Uint8Array; version: number } | undefined;
+  async #write(read: Snapshot<T>, value: T, signal: AbortSignal): Promise<void> {
+    const data = this.#codec.encode(value);
+    const base: Base =
+      read.version === undefined || read.mzxid === undefined
+        ? await this.#materialize(signal)
+        : { version: read.version, mzxid: read.mzxid };
     try {
-      now = await retry(
-        async (attempt) => {
-          try {
-            const { data: bytes, stat } = await this.#client.getData(this.path, { signal: attempt.signal });
-            return { data: bytes ?? EMPTY, version: stat.version };
-          } catch (err) {
-            if (err instanceof NoNodeError) return undefined;
-            throw err;
-          }
-        },
-        { policy: SETTLE_POLICY, signal, isRetryable: retryable },
-      );
+      await this.#client.setData(this.path, data, { version: base.version, signal });
+    } catch (err) {
+      if (err instanceof BadVersionError || err instanceof NoNodeError) {
+        throw new Conflict('the value changed since it was read');
+      }
+      if (cutOff(err)) return this.#settle(base, err as Error, signal);
+      throw err;
+    }
+  }
+
+  /**
+   * Creates the missing node holding the codec's zero (what a missing node reads as), so that
+   * the value itself is always written by a setData from a known version. Why: a create cut
+   * off by a connection loss cannot be settled (a node missing afterwards may be ours, created
+   * and deleted since), while a setData can. Creating zero changes no value, so a lost create
+   * is harmless and its connection error goes to the retry loop as is; a node created meanwhile
+   * by someone else is a Conflict.
+   */
+  async #materialize(signal: AbortSignal): Promise<Base> {
+    await ensureParents(this.#client, this.path, signal);
+    try {
+      const { stat } = await this.#client.create(this.path, this.#codec.encode(this.#codec.zero), { signal });
+      return stat;
+    } catch (err) {
+      if (err instanceof NodeExistsError) throw new Conflict('the node was created since it was read');
+      throw err;
+    }
+  }
+
+  /**
+   * The connection broke under a conditional setData, which may or may not have been applied.
+   * Only "not applied" can be proven: the node's mzxid is still the one we wrote from (no write,
+   * ours or anyone's, changed it; a deleted and re-created node has a new mzxid). Then `cause`
+   * is thrown: nothing was written, trying again is safe. Anything else — even one version on
+   * holding exactly our bytes, which a concurrent writer from the same base also leaves — is an
+   * OutcomeUnknownError: never reported as success, never retried (it could apply twice).
+   */
+  async #settle(base: Base, cause: Error, signal: AbortSignal): Promise<never> {
+    let now: { mzxid: bigint } | null;
+    try {
+      now = await retry(async (attempt) => (await this.#client.exists(this.path, { signal: attempt.signal })).stat, {
+        policy: SETTLE_POLICY,
+        signal,
+        isRetryable: retryable,
+      });
     } catch (err) {
       if (signal.aborted) throw err;
-      throw new OutcomeUnknown(`outcome of a write to ${this.path} unknown`, { cause });
+      throw new OutcomeUnknownError(this.#kind, this.path, cause);
     }
-    const ours = read.version === undefined ? 0 : (read.version + 1) | 0; // versions are int32 and wrap
-    if (now && now.version === ours && Buffer.from(now.data).equals(data)) return;
-    if (now ? now.version === read.version : read.version === undefined) throw new Conflict('write not applied');
-    throw new OutcomeUnknown(`outcome of a write to ${this.path} unknown`, { cause });
+    if (now !== null && now.mzxid === base.mzxid) throw cause;
+    throw new OutcomeUnknownError(this.#kind, this.path, cause);
   }
 }

@@ -7,10 +7,16 @@
  * Failure semantics:
  * - suspended: operations wait for the connection (bounded by `signal`); reads cut by a
  *   connection loss are retried per the policy.
- * - A write cut by a connection loss or session expiry may have been applied. The operation
- *   then reads the node: exactly one version on with our bytes counts as applied, unchanged as
- *   not applied (and is retried); anything else rejects with the ConnectionLossError /
- *   SessionExpiredError — never a silent second application.
+ * - A write cut off by a connection loss or session expiry may have been applied. The operation
+ *   then looks at the node: if no write changed it since it was read (same mzxid), ours was not
+ *   applied and is tried again per the policy (or, for compareAndSet, the connection error is
+ *   thrown: nothing was written). Otherwise the outcome cannot be proven — one version on with
+ *   our bytes is also what a concurrent writer from the same value leaves — and the operation
+ *   rejects with an OutcomeUnknownError (the value may or may not have changed), on the
+ *   optimistic and on the promoted path alike: never reported as success, never retried. A
+ *   ConnectionLossError / SessionExpiredError from an operation means nothing was written.
+ * - A missing node is created holding zero (what it reads as) before the first value is written,
+ *   so that every value is written by a conditional setData whose outcome can be checked.
  * - lost / session expiry: the value's node is persistent and unaffected; with promotion, the
  *   lock's lease ends with the session and the attempt under it fails like any other.
  * - A cancelled operation (`signal`) rejects with `signal.reason`; a write already sent may

@@ -1,4 +1,6 @@
 import {
+  ClientClosedError,
+  ConnectionLossError,
   type ConnectionState,
   NoNodeError,
   type Stat,
@@ -14,7 +16,8 @@ import { type Lease, LeaseLostError } from './lease.js';
  * Turns a node this session owns into a {@link Lease}: the token is the node's czxid; the
  * signal aborts on the first of an error state (per `errorPolicy`), deletion of the node, or
  * `release()`; `release()` deletes the node (only if it still belongs to this session) and is
- * idempotent. Shared by every lock recipe so that all leases end the same way.
+ * idempotent. A lease that ended stops listening to the client's states, released or not.
+ * Shared by every lock recipe so that all leases end the same way.
  */
 export function grantLease(
   client: ZooKeeperClient,
@@ -25,6 +28,9 @@ export function grantLease(
   const controller = new AbortController();
   const end = (reason: LeaseLostError['reason']) => {
     if (!controller.signal.aborted) controller.abort(new LeaseLostError(reason, path));
+    // An ended lease has nothing left to learn from states: a lost lease that is never
+    // released must not keep its listener.
+    unsubscribe();
   };
   const unsubscribe = client.onStateChange((e) => {
     if (isErrorState(errorPolicy, e.state)) end(stateReason(e.state));
@@ -34,11 +40,22 @@ export function grantLease(
   // signal is first read: a holder that never looks at its signal costs the server no watch
   // (and no notification on release), as in Curator, whose locks do not watch their own node.
   // getData, not exists: on a node already gone, exists would leave a watch for its creation.
-  const watch = (): Promise<void> =>
-    client.getData(path, { watch: watcher }).then(
-      () => undefined,
-      (err) => end(err instanceof NoNodeError ? 'deleted' : 'lost'),
-    );
+  const watch = async (): Promise<void> => {
+    for (;;) {
+      try {
+        await client.getData(path, { watch: watcher });
+        return;
+      } catch (err) {
+        // A dropped connection is not an end by itself: the error policy decides that from the
+        // states (under `standard`, `suspended` has already ended the lease). Under `session`
+        // the lease outlives it: the client holds the read until it is connected again with
+        // the same session, so ask again.
+        if (err instanceof ConnectionLossError && !controller.signal.aborted) continue;
+        end(err instanceof NoNodeError ? 'deleted' : err instanceof ClientClosedError ? 'closed' : 'lost');
+        return;
+      }
+    }
+  };
   const watcher: Watcher = (event: WatchEvent) => {
     if (event.type === 'NodeDeleted') end('deleted');
     else if (event.type === 'SessionExpired') end('lost');
@@ -50,7 +67,6 @@ export function grantLease(
   const release = (): Promise<void> => {
     released ??= (async () => {
       end('released');
-      unsubscribe();
       // Our delete also ends our own watch, if any: the server runs the session's requests in
       // order (a getData still in flight registers first), fires the watch, drops it, and sends
       // the event before the delete's reply. So one round trip releases, as in Curator.

@@ -10,7 +10,9 @@
  *   advisory — a paused process may act after it fired — which is why the token exists.
  *   Deletion of the node is noticed through a data watch (getData) that is set when `signal` is
  *   first read (a holder that never reads it costs the server no watch); state changes are
- *   noticed from the start.
+ *   noticed from the start. A dropped connection alone ends nothing under the `session` policy
+ *   (the watch read is asked again once reconnected). An ended lease holds no state listener,
+ *   whether or not it is ever released.
  * - `release()` deletes the node (retrying after connection losses) and is idempotent; releasing
  *   a lease that was already lost is a no-op.
  */

@@ -5,6 +5,7 @@ import { sortBySequence } from '../internal/sequence-order.js';
 import { createOwnNode } from './create-own-node.js';
 import { grantLease } from './grant-lease.js';
 import type { Lease } from './lease.js';
+import { namingTimeout } from './lock-timeout-error.js';
 import { wakeOn } from './wake-on.js';
 
 /**
@@ -26,6 +27,8 @@ export interface LockEngineOptions {
   readonly lockName: string;
   readonly policy: LockPolicy;
   readonly errorPolicy: ConnectionErrorPolicy;
+  /** Names the lock in errors (a timed-out acquire's LockTimeoutError), e.g. `Mutex`. Default `lock`. */
+  readonly kind?: string;
 }
 
 /** The standard exclusive policy: first in the queue holds; others watch their predecessor. */
@@ -52,8 +55,19 @@ export class LockEngine {
     return this.#o.basePath;
   }
 
-  /** Waits for the lock; `signal` bounds the wait (rejects with its reason, leaving no node behind). */
+  /**
+   * Waits for the lock; `signal` bounds the wait, leaving no node behind: rejects with its
+   * reason, or with a LockTimeoutError naming the lock when that reason is a timeout's.
+   */
   async acquire(signal?: AbortSignal, data: Uint8Array | null = null): Promise<Lease> {
+    try {
+      return await this.#acquire(signal, data);
+    } catch (err) {
+      throw namingTimeout(this.#o.kind ?? 'lock', this.#o.basePath, signal, err);
+    }
+  }
+
+  async #acquire(signal: AbortSignal | undefined, data: Uint8Array | null): Promise<Lease> {
     for (;;) {
       signal?.throwIfAborted();
       const { node, firstLook } = await this.#joinAndLook(signal, data);
@@ -84,8 +98,16 @@ export class LockEngine {
     }
   }
 
-  /** Tries once: holds the lock now or leaves no node and resolves `undefined`. */
+  /** Tries once: holds the lock now or leaves no node and resolves `undefined`. Rejects as {@link acquire}. */
   async tryAcquire(signal?: AbortSignal, data: Uint8Array | null = null): Promise<Lease | undefined> {
+    try {
+      return await this.#tryAcquire(signal, data);
+    } catch (err) {
+      throw namingTimeout(this.#o.kind ?? 'lock', this.#o.basePath, signal, err);
+    }
+  }
+
+  async #tryAcquire(signal: AbortSignal | undefined, data: Uint8Array | null): Promise<Lease | undefined> {
     const { node, firstLook } = await this.#joinAndLook(signal, data);
     try {
       const children =

@@ -13,20 +13,27 @@
  * - close of the client: leases end (`closed`); pending acquires reject.
  * - a cancelled (`signal`) or failed acquire deletes its node before rejecting.
  * Not reentrant by default: a second `acquire` queues behind the first. With `reentrant: true`,
- * an `owner` that already holds gets the same lease back (released when every acquire of it is
- * released).
+ * an `owner` that already holds gets a handle of its own on the same lease (same node, token and
+ * signal); the node is deleted when every handle is released, in any order. Each handle's
+ * `release()` is idempotent and counts once, for its own hold only: releasing an old handle
+ * after the owner acquired again never touches the new hold. An owner whose lease ended
+ * (`signal` aborted) acquires anew: the ended lease is released first, so the owner never queues
+ * behind its own node. Concurrent acquires of one owner join: the later ones wait for the first
+ * and then re-enter (a `tryAcquire` while the owner is still waiting resolves `undefined`).
  */
 import type { ZooKeeperClient } from '@zookit/client';
 import type { ConnectionErrorPolicy } from '../connection-error-policy.js';
 import { checkPath } from '../internal/paths.js';
 import type { Lease } from './lease.js';
 import { exclusivePolicy, LockEngine } from './lock-engine.js';
+import { namingTimeout } from './lock-timeout-error.js';
+import { wakeOn } from './wake-on.js';
 
 /** Options of a {@link Mutex}. */
 export interface MutexOptions {
   /** Default `'standard'`: a holder's lease ends on `suspended`. */
   readonly errorPolicy?: ConnectionErrorPolicy;
-  /** Allow the same `owner` to acquire again while holding. Default false. */
+  /** Allow the same `owner` to acquire again while holding (a handle per acquire). Default false. */
   readonly reentrant?: boolean;
 }
 
@@ -40,11 +47,20 @@ export interface AcquireOptions {
   readonly data?: Uint8Array | string;
 }
 
+/** One owner's hold of the lock: the engine's lease and how many of its handles are not released. */
+interface Hold {
+  readonly lease: Lease;
+  count: number;
+}
+
 export class Mutex {
   readonly path: string;
   readonly #engine: LockEngine;
   readonly #reentrant: boolean;
-  readonly #held = new Map<object, { lease: Lease; count: number }>();
+  /** Per owner (weakly: an owner object that is gone frees its entry). */
+  readonly #held = new WeakMap<object, Hold>();
+  /** Per owner, its acquire in progress: a second one joins it rather than queueing behind it. */
+  readonly #pending = new WeakMap<object, Promise<unknown>>();
 
   constructor(client: ZooKeeperClient, path: string, options: MutexOptions = {}) {
     this.path = checkPath('path', path);
@@ -55,23 +71,41 @@ export class Mutex {
       lockName: 'lock-',
       policy: exclusivePolicy(1),
       errorPolicy: options.errorPolicy ?? 'standard',
+      kind: 'Mutex',
     });
   }
 
   /** Waits for the lock and returns the lease (with its fencing token). */
   async acquire(options: AcquireOptions = {}): Promise<Lease> {
-    const again = this.#reenter(options.owner);
+    const data = toBytes(options.data);
+    const owner = this.#reentrant ? options.owner : undefined;
+    if (owner === undefined) return this.#engine.acquire(options.signal, data);
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const pending = this.#pending.get(owner);
+      if (!pending) break;
+      const wake = wakeOn(options.signal);
+      pending.then(wake.fire, wake.fire);
+      await wake.promise.catch((err: unknown) => {
+        throw namingTimeout('Mutex', this.path, options.signal, err);
+      });
+    }
+    const again = this.#reenter(owner);
     if (again) return again;
-    const lease = await this.#engine.acquire(options.signal, toBytes(options.data));
-    return this.#track(lease, options.owner);
+    return (await this.#take(owner, () => this.#engine.acquire(options.signal, data))) as Lease;
   }
 
   /** Takes the lock if it is free now; otherwise leaves no node and resolves `undefined`. */
   async tryAcquire(options: AcquireOptions = {}): Promise<Lease | undefined> {
-    const again = this.#reenter(options.owner);
+    const data = toBytes(options.data);
+    const owner = this.#reentrant ? options.owner : undefined;
+    if (owner === undefined) return this.#engine.tryAcquire(options.signal, data);
+    options.signal?.throwIfAborted();
+    // The owner is still waiting in another acquire: the lock is not free for it now.
+    if (this.#pending.has(owner)) return undefined;
+    const again = this.#reenter(owner);
     if (again) return again;
-    const lease = await this.#engine.tryAcquire(options.signal, toBytes(options.data));
-    return lease && this.#track(lease, options.owner);
+    return this.#take(owner, () => this.#engine.tryAcquire(options.signal, data));
   }
 
   /**
@@ -87,24 +121,54 @@ export class Mutex {
     }
   }
 
-  #reenter(owner: object | undefined): Lease | undefined {
-    if (!this.#reentrant || owner === undefined) return undefined;
-    const held = this.#held.get(owner);
-    if (!held || held.lease.signal.aborted) return undefined;
-    held.count++;
-    return held.lease;
+  /** A new handle on the owner's hold, if it has one that has not ended. */
+  #reenter(owner: object): Lease | undefined {
+    const hold = this.#held.get(owner);
+    return hold && !hold.lease.signal.aborted ? this.#handle(owner, hold) : undefined;
   }
 
-  #track(lease: Lease, owner: object | undefined): Lease {
-    if (!this.#reentrant || owner === undefined) return lease;
-    const entry = { lease, count: 1 };
-    this.#held.set(owner, entry);
-    const release = async () => {
-      if (--entry.count > 0) return;
-      this.#held.delete(owner);
-      await lease.release();
+  /**
+   * One engine acquire for `owner`, marked pending from the start (callers check `#pending` and
+   * call this with no await in between, so an owner never runs two), recording the hold it gives.
+   */
+  async #take(owner: object, take: () => Promise<Lease | undefined>): Promise<Lease | undefined> {
+    const taking = (async () => {
+      const ended = this.#held.get(owner);
+      if (ended) {
+        // Its node may still be there (ended by `suspended`): deleting it keeps the owner from
+        // queueing behind itself. The ended hold's handles still release idempotently (no-ops).
+        this.#held.delete(owner);
+        await ended.lease.release();
+      }
+      return take();
+    })();
+    this.#pending.set(owner, taking);
+    try {
+      const lease = await taking;
+      if (!lease) return undefined;
+      const hold: Hold = { lease, count: 0 };
+      this.#held.set(owner, hold);
+      return this.#handle(owner, hold);
+    } finally {
+      if (this.#pending.get(owner) === taking) this.#pending.delete(owner);
+    }
+  }
+
+  /** One acquire's handle: its release counts once, and only for its own hold. */
+  #handle(owner: object, hold: Hold): Lease {
+    hold.count++;
+    let released: Promise<void> | undefined;
+    const release = (): Promise<void> => {
+      released ??= (async () => {
+        if (--hold.count > 0) return;
+        // The owner may hold anew by now (this hold ended and was replaced): not ours to forget.
+        if (this.#held.get(owner) === hold) this.#held.delete(owner);
+        await hold.lease.release();
+      })();
+      return released;
     };
-    const wrapped: Lease = {
+    const { lease } = hold;
+    return {
       token: lease.token,
       path: lease.path,
       sessionId: lease.sessionId,
@@ -114,8 +178,6 @@ export class Mutex {
       release,
       [Symbol.asyncDispose]: release,
     };
-    entry.lease = wrapped;
-    return wrapped;
   }
 }
 

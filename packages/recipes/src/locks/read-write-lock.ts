@@ -86,9 +86,12 @@ export class ReadWriteLock {
     this.path = checkPath('path', path);
     this.#client = client;
     this.#errorPolicy = options.errorPolicy ?? 'standard';
-    const engine = (lockName: string, policy: typeof readerPolicy) =>
-      new LockEngine({ client, basePath: path, lockName, policy, errorPolicy: this.#errorPolicy });
-    this.#engines = { read: engine(READ_LOCK_NAME, readerPolicy), write: engine(WRITE_LOCK_NAME, writerPolicy) };
+    const engine = (lockName: string, policy: typeof readerPolicy, kind: string) =>
+      new LockEngine({ client, basePath: path, lockName, policy, errorPolicy: this.#errorPolicy, kind });
+    this.#engines = {
+      read: engine(READ_LOCK_NAME, readerPolicy, 'ReadWriteLock (read)'),
+      write: engine(WRITE_LOCK_NAME, writerPolicy, 'ReadWriteLock (write)'),
+    };
     const half = (mode: Mode) =>
       new ReadWriteLockHalf(mode, path, (options, wait) => this.#acquire(mode, options, wait));
     this.#halves = { read: half('read'), write: half('write') };

@@ -45,6 +45,7 @@ import { createOwnNode } from './create-own-node.js';
 import { grantLease } from './grant-lease.js';
 import type { Lease } from './lease.js';
 import { exclusivePolicy, LockEngine } from './lock-engine.js';
+import { namingTimeout } from './lock-timeout-error.js';
 import { wakeOn } from './wake-on.js';
 
 /**
@@ -121,6 +122,7 @@ export class Semaphore {
       lockName: 'lock-',
       policy: exclusivePolicy(1),
       errorPolicy: 'session',
+      kind: 'Semaphore',
     });
   }
 
@@ -154,15 +156,17 @@ export class Semaphore {
     }
     const data = typeof options.data === 'string' ? Buffer.from(options.data, 'utf8') : (options.data ?? null);
     for (;;) {
-      options.signal?.throwIfAborted();
       try {
+        options.signal?.throwIfAborted();
         const result = await this.#attempt(count, data, wait, options.signal);
         if (result !== AGAIN) return result;
       } catch (err) {
         // Our session ended, or a connection broke mid-request: the attempt cleaned up what
         // it could (nodes of an expired session are gone anyway); start over. The client
         // holds new requests until it is connected again, so this does not spin.
-        if (!(err instanceof SessionExpiredError) && !(err instanceof ConnectionLossError)) throw err;
+        if (!(err instanceof SessionExpiredError) && !(err instanceof ConnectionLossError)) {
+          throw namingTimeout('Semaphore', this.path, options.signal, err);
+        }
       }
     }
   }
