@@ -306,7 +306,7 @@ export class AtomicNode<T> {
 
   /**
    * The connection broke under a conditional setData, which may or may not have been applied.
-   * Only "not applied" can be proven: the node's mzxid is still the one we wrote from (no write,
+   * Only "not applied" can be proven: after a sync, the node's mzxid is still the one we wrote from (no write,
    * ours or anyone's, changed it; a deleted and re-created node has a new mzxid). Then `cause`
    * is thrown: nothing was written, trying again is safe. Anything else — even one version on
    * holding exactly our bytes, which a concurrent writer from the same base also leaves — is an
@@ -315,11 +315,15 @@ export class AtomicNode<T> {
   async #settle(base: Base, cause: Error, signal: AbortSignal): Promise<never> {
     let now: { mzxid: bigint } | null;
     try {
-      now = await retry(async (attempt) => (await this.#client.exists(this.path, { signal: attempt.signal })).stat, {
-        policy: SETTLE_POLICY,
-        signal,
-        isRetryable: retryable,
-      });
+      now = await retry(
+        async (attempt) => {
+          // A server that lags the leader could still show the old mzxid of a write that was
+          // committed: sync first, so "unchanged" means unchanged at the leader.
+          await this.#client.sync(this.path, { signal: attempt.signal });
+          return (await this.#client.exists(this.path, { signal: attempt.signal })).stat;
+        },
+        { policy: SETTLE_POLICY, signal, isRetryable: retryable },
+      );
     } catch (err) {
       if (signal.aborted) throw err;
       throw new OutcomeUnknownError(this.#kind, this.path, cause);
