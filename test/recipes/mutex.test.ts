@@ -36,7 +36,7 @@ describe.each(serverTargets)('Mutex on $name', (target) => {
     expect(maxInside).toBe(1);
     expect(done).toBe(20);
     const zk = fx.clients[0] as ZooKeeperClient;
-    expect((await zk.getChildren(path)).children).toEqual([]);
+    expect(await childrenOrNone(zk, path)).toEqual([]);
   });
 
   it("mutex – node names and order are Curator's (_c_<uuid>-lock-NNNNNNNNNN)", async () => {
@@ -111,7 +111,7 @@ describe.each(serverTargets)('Mutex on $name', (target) => {
     const holder = await new Mutex(zk, path).acquire();
     const ac = new AbortController();
     const waiting = new Mutex(zk, path).acquire({ signal: ac.signal });
-    await waitUntil(async () => (await zk.getChildren(path)).children.length === 2, {
+    await waitUntil(async () => (await childrenOrNone(zk, path)).length === 2, {
       timeout: 5000,
       interval: 10,
       description: 'the waiter to queue',
@@ -120,7 +120,7 @@ describe.each(serverTargets)('Mutex on $name', (target) => {
     ac.abort(reason);
     await expect(waiting).rejects.toBe(reason); // a user's abort: its reason, as is
     expect(await new Mutex(zk, path).tryAcquire()).toBeUndefined();
-    expect((await zk.getChildren(path)).children).toHaveLength(1);
+    expect(await childrenOrNone(zk, path)).toHaveLength(1);
     await holder.release();
   });
 
@@ -136,7 +136,7 @@ describe.each(serverTargets)('Mutex on $name', (target) => {
     expect((err as LockTimeoutError).name).toBe('TimeoutError'); // as AbortSignal.timeout's reason
     expect((err as LockTimeoutError).path).toBe(path);
     expect(((err as LockTimeoutError).cause as DOMException).name).toBe('TimeoutError');
-    expect((await zk.getChildren(path)).children).toEqual([holder.path.slice(path.length + 1)]);
+    expect(await childrenOrNone(zk, path)).toEqual([holder.path.slice(path.length + 1)]);
     await holder.release();
   });
 
@@ -147,7 +147,7 @@ describe.each(serverTargets)('Mutex on $name', (target) => {
     const order: string[] = [];
     const bAbort = new AbortController();
     const b = new Mutex(zk, path).acquire({ signal: bAbort.signal }).catch(() => 'cancelled');
-    await waitUntil(async () => (await zk.getChildren(path)).children.length === 2, {
+    await waitUntil(async () => (await childrenOrNone(zk, path)).length === 2, {
       timeout: 5000,
       interval: 10,
       description: 'b',
@@ -156,7 +156,7 @@ describe.each(serverTargets)('Mutex on $name', (target) => {
       order.push('c');
       return lease;
     });
-    await waitUntil(async () => (await zk.getChildren(path)).children.length === 3, {
+    await waitUntil(async () => (await childrenOrNone(zk, path)).length === 3, {
       timeout: 5000,
       interval: 10,
       description: 'c',

@@ -6,7 +6,7 @@ import { type Lease, LeaseLostError, LockRefusedError, ReadWriteLock } from '@zo
 import { expireSession, waitUntil } from '@zookit/testing';
 import { describe, expect, it } from 'vitest';
 import { serverTargets } from '../servers.js';
-import { observe, useRecipeFixture } from './recipe-fixture.js';
+import { childrenOrNone, observe, useRecipeFixture } from './recipe-fixture.js';
 
 const T = 3000;
 
@@ -16,7 +16,7 @@ describe.each(serverTargets)('ReadWriteLock on $name', (target) => {
 
   /** Waits until `path` has `n` children (a queued acquire has joined). */
   async function queued(zk: ZooKeeperClient, path: string, n: number): Promise<void> {
-    await waitUntil(async () => (await zk.getChildren(path)).children.length === n, {
+    await waitUntil(async () => (await childrenOrNone(zk, path)).length === n, {
       timeout: 5000,
       interval: 10,
       description: `${n} nodes under ${path}`,
@@ -70,7 +70,7 @@ describe.each(serverTargets)('ReadWriteLock on $name', (target) => {
       }),
     );
     expect(violations).toEqual([]);
-    expect((await (fx.clients[0] as ZooKeeperClient).getChildren(path)).children).toEqual([]);
+    expect(await childrenOrNone(fx.clients[0] as ZooKeeperClient, path)).toEqual([]);
   });
 
   it('rw – FIFO between groups: W held, then R1 R2 W2 R3 queued ⇒ R1+R2 together, then W2, then R3', async () => {
@@ -165,7 +165,7 @@ describe.each(serverTargets)('ReadWriteLock on $name', (target) => {
     );
     await expect(rw.writeLock().tryAcquire({ owner })).rejects.toThrow(LockRefusedError);
     expect(performance.now() - start).toBeLessThan(1000);
-    expect((await zk.getChildren(path)).children).toHaveLength(1);
+    expect(await childrenOrNone(zk, path)).toHaveLength(1);
     await read.release();
     // Once the read is released, the same owner may write — once.
     const write = await rw.writeLock().acquire({ owner });
@@ -173,7 +173,7 @@ describe.each(serverTargets)('ReadWriteLock on $name', (target) => {
       (e) => e instanceof LockRefusedError && e.reason === 'reentry',
     );
     await write.release();
-    expect((await zk.getChildren(path)).children).toEqual([]);
+    expect(await childrenOrNone(zk, path)).toEqual([]);
   });
 
   it('rw – downgrade: the writer takes the read lock at once; a queued writer stays blocked until the read goes (CURATOR-621)', async () => {
@@ -237,7 +237,7 @@ describe.each(serverTargets)('ReadWriteLock on $name', (target) => {
     await expect(waiting).rejects.toThrow('gave up');
     expect(await new ReadWriteLock(zk, path).readLock().tryAcquire()).toBeUndefined();
     expect(await new ReadWriteLock(zk, path).writeLock().tryAcquire()).toBeUndefined();
-    expect((await zk.getChildren(path)).children).toEqual([write.path.slice(path.length + 1)]);
+    expect(await childrenOrNone(zk, path)).toEqual([write.path.slice(path.length + 1)]);
     await write.release();
     const read = await new ReadWriteLock(zk, path).readLock().tryAcquire();
     expect(read).toBeDefined();
@@ -260,7 +260,7 @@ describe.each(serverTargets)('ReadWriteLock on $name', (target) => {
     await waitUntil(async () => write.signal.aborted, { timeout: T + 2000, interval: 10, description: 'A to learn' });
     expect(write.signal.reason).toBeInstanceOf(LeaseLostError);
     await write.release();
-    expect((await b.getChildren(path)).children).toHaveLength(1);
+    expect(await childrenOrNone(b, path)).toHaveLength(1);
     await read.release();
   });
 });

@@ -1,6 +1,6 @@
 // Semaphore and SemaphoreMutex scenarios (recipes reference §6 item 9) on both servers.
 import { randomUUID } from 'node:crypto';
-import { NoNodeError, type ZooKeeperClient } from '@zookit/client';
+import type { ZooKeeperClient } from '@zookit/client';
 import {
   InconsistentMaxLeasesError,
   type Lease,
@@ -11,7 +11,7 @@ import {
 import { expireSession, waitUntil } from '@zookit/testing';
 import { describe, expect, it } from 'vitest';
 import { serverTargets } from '../servers.js';
-import { observe, useRecipeFixture } from './recipe-fixture.js';
+import { childrenOrNone, observe, useRecipeFixture } from './recipe-fixture.js';
 
 const T = 3000;
 
@@ -38,14 +38,7 @@ describe.each(serverTargets)('Semaphore on $name', (target) => {
   const fx = useRecipeFixture(target, { sessionTimeout: T });
   const { client } = fx;
 
-  /** The sorted children of `path`, or none once the server reaped the empty container. */
-  const children = async (zk: ZooKeeperClient, path: string) =>
-    (
-      await zk.getChildren(path).catch((err) => {
-        if (err instanceof NoNodeError) return { children: [] as string[] };
-        throw err;
-      })
-    ).children.sort();
+  const children = async (zk: ZooKeeperClient, path: string) => (await childrenOrNone(zk, path)).sort();
 
   /** Waits until `path` has `n` children. */
   async function count(zk: ZooKeeperClient, path: string, n: number): Promise<void> {
