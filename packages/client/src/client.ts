@@ -73,6 +73,7 @@ export interface ZooKeeperClientOptions {
   onNewSession?: NewSessionPolicy;
   /** Aborts the initial connection. */
   signal?: AbortSignal;
+  /** Where the client logs, pino-shaped (`warn({ ...details }, 'message')`): a pino logger fits. Default none. */
   logger?: Logger;
   /** Largest frame sent or accepted, in bytes. Default jute.maxbuffer + 1024. */
   maxFrameSize?: number;
@@ -118,8 +119,12 @@ export class ZooKeeperClient implements AsyncDisposable {
 
   /**
    * Connects to one of the servers in `connectString` (`host:port,host:port/optional/chroot`)
-   * and resolves once a session is established. Rejects with ConnectionLossError when no server
-   * answered within `connectTimeout`, and with `signal.reason` when aborted.
+   * and resolves once a session is established. Rejects at once with InvalidConnectStringError
+   * for a connect string it cannot parse (and a TypeError/RangeError naming a bad option); with
+   * ConnectionLossError when no server gave a session within `connectTimeout` — its message names
+   * each server with what happened to it (ECONNREFUSED, ENOTFOUND, no handshake reply, no answer)
+   * and its `cause` is an AggregateError of each failed server's last error; with `signal.reason`
+   * when aborted.
    */
   static async connect(connectString: string, options: ZooKeeperClientOptions = {}): Promise<ZooKeeperClient> {
     const { hosts, chroot } = parseConnectString(connectString);
