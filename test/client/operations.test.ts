@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   BadVersionError,
   NoAuthError,
@@ -10,27 +9,16 @@ import {
   type WatchEvent,
   ZooKeeperClient,
 } from '@zookit/client';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { serverTargets, type TestServer } from '../servers.js';
+import { useClientFixture } from './client-fixture.js';
 
 describe.each(serverTargets)('client operations against $name', (target) => {
   let server: TestServer;
   let zk: ZooKeeperClient;
   let root: string;
-
-  beforeAll(async () => {
-    server = await target.start({ tickTime: 500 });
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-  beforeEach(async () => {
-    zk = await ZooKeeperClient.connect(server.connectString, { sessionTimeout: 4000 });
-    root = `/t-${randomUUID()}`;
-    await zk.create(root);
-  });
-  afterEach(async () => {
-    await zk?.close();
+  useClientFixture(target, (fixture) => {
+    ({ server, zk, root } = fixture);
   });
 
   it('creates persistent nodes and returns the path and Stat', async () => {
@@ -290,7 +278,7 @@ describe.each(serverTargets)('client operations against $name', (target) => {
   });
 
   it('rejects bad arguments with errors naming them, sending nothing', async () => {
-    await expect(zk.create('no-slash')).rejects.toThrow(/path: Path must start with \/ character/);
+    await expect(zk.create('no-slash')).rejects.toThrow(/path "no-slash": Path must start with \/ character/);
     await expect(zk.setData(`${root}`, 5 as never)).rejects.toThrow(/data: expected a Uint8Array, a string or null/);
     await expect(zk.delete(root, { version: 1.5 })).rejects.toThrow(/version: expected an integer/);
     await expect(zk.create(`${root}/m`, null, { mode: 'bogus' as never })).rejects.toThrow(/mode: unknown create mode/);

@@ -1,9 +1,12 @@
 import { type ACL, type ClientInfo, JUTE_EXTRA_MAX_BUFFER, JUTE_MAX_BUFFER, OpCode, type Stat } from '@zookit/protocol';
+import { connectFailure } from './connect-failure.js';
 import { parseConnectString } from './connect-string.js';
 import type { ConnectionState, ConnectionStateEvent, ConnectionStateListener } from './connection-state.js';
-import { ConnectionLossError } from './errors.js';
-import { attempt, type OpContext } from './operations/context.js';
+import { stateChannel, traced } from './diagnostics.js';
+import { attempt, checkPath, type OpContext } from './operations/context.js';
 import { buildCreate, createRequest } from './operations/create.js';
+import { ensurePath, parentsMode, withParents } from './operations/create-parents.js';
+import { deleteRecursive } from './operations/delete-recursive.js';
 import {
   getACLRequest,
   getAllChildrenNumberRequest,
@@ -41,6 +44,7 @@ import type {
   CreateResult,
   Data,
   EnsembleConfig,
+  EnsurePathOptions,
   NodeACL,
   NodeChildren,
   NodeData,
@@ -69,6 +73,7 @@ export interface ZooKeeperClientOptions {
   onNewSession?: NewSessionPolicy;
   /** Aborts the initial connection. */
   signal?: AbortSignal;
+  /** Where the client logs, pino-shaped (`warn({ ...details }, 'message')`): a pino logger fits. Default none. */
   logger?: Logger;
   /** Largest frame sent or accepted, in bytes. Default jute.maxbuffer + 1024. */
   maxFrameSize?: number;
@@ -106,13 +111,20 @@ export class ZooKeeperClient implements AsyncDisposable {
     this.#retryPolicy = retryPolicy;
     session.states.on((e) => {
       this.#state = e.state;
+      if (stateChannel.hasSubscribers) {
+        stateChannel.publish({ state: e.state, sessionId: e.sessionId, newSession: e.newSession, reason: e.reason });
+      }
     });
   }
 
   /**
    * Connects to one of the servers in `connectString` (`host:port,host:port/optional/chroot`)
-   * and resolves once a session is established. Rejects with ConnectionLossError when no server
-   * answered within `connectTimeout`, and with `signal.reason` when aborted.
+   * and resolves once a session is established. Rejects at once with InvalidConnectStringError
+   * for a connect string it cannot parse (and a TypeError/RangeError naming a bad option); with
+   * ConnectionLossError when no server gave a session within `connectTimeout` — its message names
+   * each server with what happened to it (ECONNREFUSED, ENOTFOUND, no handshake reply, no answer)
+   * and its `cause` is an AggregateError of each failed server's last error; with `signal.reason`
+   * when aborted.
    */
   static async connect(connectString: string, options: ZooKeeperClientOptions = {}): Promise<ZooKeeperClient> {
     const { hosts, chroot } = parseConnectString(connectString);
@@ -144,14 +156,11 @@ export class ZooKeeperClient implements AsyncDisposable {
     try {
       await session.start(signal);
     } catch (err) {
+      // Taken before close(), whose abort of the attempt in progress would be recorded as a failure.
+      const failures = new Map(session.attemptFailures);
       await session.close();
       if (options.signal?.aborted) throw options.signal.reason;
-      if ((err as Error)?.name === 'TimeoutError') {
-        throw new ConnectionLossError({
-          message: `ConnectionLoss: no session with ${connectString} within ${connectTimeout} ms`,
-          cause: err,
-        });
-      }
+      if ((err as Error)?.name === 'TimeoutError') throw connectFailure(connectString, hosts, connectTimeout, failures);
       throw err;
     }
     return client;
@@ -207,79 +216,135 @@ export class ZooKeeperClient implements AsyncDisposable {
     return this.#session.states.iterate(options.signal);
   }
 
-  /** Creates a node; returns its actual path and Stat. See {@link CreateOptions}. */
+  /**
+   * Creates a node; returns its actual path and Stat. See {@link CreateOptions}; with `parents`
+   * the missing ancestors are created first (kazoo's `makepath`, Curator's
+   * `creatingParentsIfNeeded`).
+   */
   create(path: string, data?: Data, options: CreateOptions = {}): Promise<CreateResult> {
-    if (options.protected) return protectedCreate(this.#ctx, path, data, options);
-    return attempt(() => {
+    return this.#op('create', path, () => {
+      const parents = parentsMode(options.parents);
+      // Validates every argument (the protected variant's path too) before anything is sent.
       const spec = buildCreate(this.#ctx, path, data, options);
-      return this.#session.submit(createRequest(this.#ctx, spec, path), options.signal);
+      const create = (): Promise<CreateResult> =>
+        options.protected
+          ? protectedCreate(this.#ctx, path, data, options)
+          : this.#session.submit(createRequest(this.#ctx, spec, path), options.signal);
+      if (parents === undefined) return create();
+      return withParents(this.#ctx, path, parents, options.acl, options.signal, create);
+    });
+  }
+
+  /**
+   * Makes sure `path` exists, creating it and its missing ancestors (kazoo's `ensure_path`,
+   * Curator's `creatingParentContainersIfNeeded` with `mode: 'container'`, node-zookeeper-client's
+   * `mkdirp`). Nodes created get no data, `acl` and `mode` (default persistent); an existing node
+   * is left as it is, whoever made it and whatever its ACL. Missing nodes of the chroot are
+   * created too. Costs one round trip when everything exists.
+   */
+  ensurePath(path: string, options: EnsurePathOptions = {}): Promise<void> {
+    return this.#op('ensurePath', path, () => {
+      const mode = options.mode ?? 'persistent';
+      if (mode !== 'persistent' && mode !== 'container') {
+        throw new TypeError(`mode: expected 'persistent' or 'container', got ${JSON.stringify(mode)}`);
+      }
+      return ensurePath(this.#ctx, path, mode, options.acl, options.signal);
     });
   }
 
   /** Deletes a node (`version` -1, the default, matches any). */
   delete(path: string, options: VersionOptions = {}): Promise<void> {
-    return attempt(() => this.#session.submit(deleteRequest(this.#ctx, path, options.version), options.signal));
+    return this.#op('delete', path, () =>
+      this.#session.submit(deleteRequest(this.#ctx, path, options.version), options.signal),
+    );
+  }
+
+  /**
+   * Deletes `path` and all its descendants (kazoo's `delete(recursive=True)`, Curator's
+   * `deletingChildrenIfNeeded`); resolves when none of them exists. A node deleted meanwhile by
+   * someone else is fine; a child created meanwhile is listed and deleted too (a node is tried
+   * at most 10 times, then NotEmptyError). Not atomic: on failure part of the tree may be gone.
+   * Refuses `/`.
+   */
+  deleteRecursive(path: string, options: OperationOptions = {}): Promise<void> {
+    return this.#op('deleteRecursive', path, () => deleteRecursive(this.#ctx, path, options.signal));
   }
 
   /** The node's Stat, or `null` if it does not exist; a watch then fires on its creation. */
   exists(path: string, options: ReadOptions = {}): Promise<NodeStat> {
-    return attempt(() => this.#session.submit(existsRequest(this.#ctx, path, options.watch), options.signal));
+    return this.#op('exists', path, () =>
+      this.#session.submit(existsRequest(this.#ctx, path, options.watch), options.signal),
+    );
   }
 
   /** The node's data and Stat; rejects with NoNodeError if it does not exist (no watch is set then). */
   getData(path: string, options: ReadOptions = {}): Promise<NodeData> {
-    return attempt(() => this.#session.submit(getDataRequest(this.#ctx, path, options.watch), options.signal));
+    return this.#op('getData', path, () =>
+      this.#session.submit(getDataRequest(this.#ctx, path, options.watch), options.signal),
+    );
   }
 
   /** Replaces the node's data; returns the new Stat. */
   setData(path: string, data: Data, options: VersionOptions = {}): Promise<Stat> {
-    return attempt(() => this.#session.submit(setDataRequest(this.#ctx, path, data, options.version), options.signal));
+    return this.#op('setData', path, () =>
+      this.#session.submit(setDataRequest(this.#ctx, path, data, options.version), options.signal),
+    );
   }
 
   /** The node's children (names) and Stat. */
   getChildren(path: string, options: ReadOptions = {}): Promise<NodeChildren> {
-    return attempt(() => this.#session.submit(getChildrenRequest(this.#ctx, path, options.watch), options.signal));
+    return this.#op('getChildren', path, () =>
+      this.#session.submit(getChildrenRequest(this.#ctx, path, options.watch), options.signal),
+    );
   }
 
   getACL(path: string, options: OperationOptions = {}): Promise<NodeACL> {
-    return attempt(() => this.#session.submit(getACLRequest(this.#ctx, path), options.signal));
+    return this.#op('getACL', path, () => this.#session.submit(getACLRequest(this.#ctx, path), options.signal));
   }
 
   /** Replaces the node's ACL (`version` is the expected aversion); returns the new Stat. */
   setACL(path: string, acl: readonly ACL[], options: VersionOptions = {}): Promise<Stat> {
-    return attempt(() => this.#session.submit(setACLRequest(this.#ctx, path, acl, options.version), options.signal));
+    return this.#op('setACL', path, () =>
+      this.#session.submit(setACLRequest(this.#ctx, path, acl, options.version), options.signal),
+    );
   }
 
   /** Waits until the connected server has caught up with the leader (as of when it got the sync). */
   sync(path: string, options: OperationOptions = {}): Promise<void> {
-    return attempt(() => this.#session.submit(syncRequest(this.#ctx, path), options.signal));
+    return this.#op('sync', path, () => this.#session.submit(syncRequest(this.#ctx, path), options.signal));
   }
 
-  /** This session's ephemeral nodes whose path starts with `prefix` (default all). */
+  /** This session's ephemeral nodes whose path starts with `prefix` (default all; a valid path). */
   getEphemerals(prefix = '/', options: OperationOptions = {}): Promise<string[]> {
-    return attempt(() => this.#session.submit(getEphemeralsRequest(this.#ctx, prefix), options.signal));
+    return this.#op('getEphemerals', prefix, () => {
+      checkPath(prefix);
+      return this.#session.submit(getEphemeralsRequest(this.#ctx, prefix), options.signal);
+    });
   }
 
   /** Number of descendants of `path` (not counting itself). */
   getAllChildrenNumber(path: string, options: OperationOptions = {}): Promise<number> {
-    return attempt(() => this.#session.submit(getAllChildrenNumberRequest(this.#ctx, path), options.signal));
+    return this.#op('getAllChildrenNumber', path, () =>
+      this.#session.submit(getAllChildrenNumberRequest(this.#ctx, path), options.signal),
+    );
   }
 
   /** The identities of this session as the server sees them. */
   whoAmI(options: OperationOptions = {}): Promise<ClientInfo[]> {
-    return attempt(() => this.#session.submit(whoAmIRequest(), options.signal));
+    return this.#op('whoAmI', undefined, () => this.#session.submit(whoAmIRequest(), options.signal));
   }
 
   /** Adds credentials to this session, now and on every reconnection. Rejects with AuthFailedError if refused. */
   addAuth(scheme: string, credentials: string | Uint8Array): Promise<void> {
-    if (typeof scheme !== 'string' || scheme === '')
-      return Promise.reject(new TypeError('scheme: expected a non-empty string'));
-    return this.#session.addAuth({ scheme, credentials });
+    return this.#op('addAuth', undefined, () => {
+      if (typeof scheme !== 'string' || scheme === '') throw new TypeError('scheme: expected a non-empty string');
+      return this.#session.addAuth({ scheme, credentials });
+    });
   }
 
   /** The ensemble configuration (`/zookeeper/config`, read outside the chroot). */
   getConfig(options: OperationOptions = {}): Promise<EnsembleConfig> {
-    return attempt(() => this.#session.submit(getConfigRequest(), options.signal));
+    return this.#op('getConfig', undefined, () => this.#session.submit(getConfigRequest(), options.signal));
   }
 
   /**
@@ -287,7 +352,7 @@ export class ZooKeeperClient implements AsyncDisposable {
    * carrying every op's result (as the server sent them) when one failed.
    */
   multi(ops: readonly TransactionOp[], options: OperationOptions = {}): Promise<TransactionResult[]> {
-    return attempt(() => this.#session.submit(multiRequest(this.#ctx, ops), options.signal));
+    return this.#op('multi', undefined, () => this.#session.submit(multiRequest(this.#ctx, ops), options.signal));
   }
 
   /** A builder for {@link multi}. */
@@ -297,7 +362,9 @@ export class ZooKeeperClient implements AsyncDisposable {
 
   /** Several reads in one round trip; each read succeeds or fails alone (ZooKeeper 3.6+). */
   multiRead(ops: readonly ReadOp[], options: OperationOptions = {}): Promise<ReadResult[]> {
-    return attempt(() => this.#session.submit(multiReadRequest(this.#ctx, ops), options.signal));
+    return this.#op('multiRead', undefined, () =>
+      this.#session.submit(multiReadRequest(this.#ctx, ops), options.signal),
+    );
   }
 
   /**
@@ -318,12 +385,12 @@ export class ZooKeeperClient implements AsyncDisposable {
     path: string,
     options: OperationOptions & { type?: WatcherTypeName; watcher?: Watcher; local?: boolean } = {},
   ): Promise<void> {
-    return attempt(() => removeWatches(this.#ctx, path, options));
+    return this.#op('removeWatches', path, () => removeWatches(this.#ctx, path, options));
   }
 
   /** Whether the server holds a watch of `type` on `path` for this session (checkWatches). */
   checkWatches(path: string, options: OperationOptions & { type?: WatcherTypeName } = {}): Promise<boolean> {
-    return attempt(() =>
+    return this.#op('checkWatches', path, () =>
       this.#session.submit(
         serverWatchRequest(this.#ctx, OpCode.checkWatches, path, options.type ?? 'any'),
         options.signal,
@@ -350,6 +417,14 @@ export class ZooKeeperClient implements AsyncDisposable {
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+
+  /**
+   * Runs one public operation: argument errors thrown while building it become a rejection
+   * (nothing is sent), and the call is traced on the diagnostics channel when someone listens.
+   */
+  #op<T>(operation: string, path: string | undefined, run: () => Promise<T>): Promise<T> {
+    return traced(operation, path, this.#session.sessionId, () => attempt(run));
   }
 }
 

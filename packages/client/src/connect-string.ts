@@ -15,14 +15,31 @@ export interface ConnectString {
 const DEFAULT_PORT = 2181;
 
 /**
+ * Thrown by {@link parseConnectString} (and so by `connect()`, before any connection is tried)
+ * for a connect string that cannot be parsed; the message names the part that is wrong.
+ */
+export class InvalidConnectStringError extends TypeError {
+  override readonly name = 'InvalidConnectStringError';
+  /** The connect string as given. */
+  readonly connectString: unknown;
+
+  constructor(connectString: unknown, problem: string) {
+    super(`connectString: ${problem}`);
+    this.connectString = connectString;
+  }
+}
+
+/**
  * Parses `host:port,host:port/optional/chroot` as ZooKeeper's ConnectStringParser does:
  * the port defaults to 2181, IPv6 addresses go in brackets (`[::1]:2181`), and the chroot
- * must be a valid path (`/` alone means none). Throws a `TypeError` naming what is wrong.
+ * must be a valid path (`/` alone means none). Throws {@link InvalidConnectStringError}
+ * naming what is wrong.
  */
 export function parseConnectString(connectString: string): ConnectString {
   if (typeof connectString !== 'string' || connectString.trim() === '') {
-    throw new TypeError(
-      `connectString: expected "host:port[,host:port...][/chroot]", got ${JSON.stringify(connectString)}`,
+    throw new InvalidConnectStringError(
+      connectString,
+      `expected "host:port[,host:port...][/chroot]", got ${JSON.stringify(connectString)}`,
     );
   }
   const slash = connectString.indexOf('/');
@@ -33,7 +50,8 @@ export function parseConnectString(connectString: string): ConnectString {
     list = connectString.slice(0, slash);
     if (root !== '/') {
       const reason = pathError(root);
-      if (reason) throw new TypeError(`connectString: invalid chroot ${JSON.stringify(root)}: ${reason}`);
+      if (reason)
+        throw new InvalidConnectStringError(connectString, `invalid chroot ${JSON.stringify(root)}: ${reason}`);
       chroot = root;
     }
   }
@@ -42,20 +60,26 @@ export function parseConnectString(connectString: string): ConnectString {
     .map((s) => s.trim())
     .filter((s) => s !== '')
     .map((entry) => parseHost(entry, connectString));
-  if (hosts.length === 0) throw new TypeError(`connectString: no server in ${JSON.stringify(connectString)}`);
+  if (hosts.length === 0)
+    throw new InvalidConnectStringError(connectString, `no server in ${JSON.stringify(connectString)}`);
   return { hosts, chroot };
 }
 
 function parseHost(entry: string, whole: string): HostAddress {
+  const bad = (problem: string) =>
+    new InvalidConnectStringError(
+      whole,
+      `bad address ${JSON.stringify(entry)} in ${JSON.stringify(whole)}: ${problem}`,
+    );
   let host = entry;
   let portText: string | undefined;
   if (entry.startsWith('[')) {
     const end = entry.indexOf(']');
-    if (end < 0) throw new TypeError(`connectString: unclosed "[" in ${JSON.stringify(whole)}`);
+    if (end < 0) throw new InvalidConnectStringError(whole, `unclosed "[" in ${JSON.stringify(whole)}`);
     host = entry.slice(1, end);
     const rest = entry.slice(end + 1);
     if (rest !== '') {
-      if (!rest.startsWith(':')) throw new TypeError(`connectString: bad address ${JSON.stringify(entry)}`);
+      if (!rest.startsWith(':')) throw bad('expected ":port" after "]"');
       portText = rest.slice(1);
     }
   } else {
@@ -64,10 +88,12 @@ function parseHost(entry: string, whole: string): HostAddress {
       host = entry.slice(0, colon);
       portText = entry.slice(colon + 1);
     }
+    if (host.includes(':')) throw bad('an IPv6 address must be in brackets, as in "[::1]:2181"');
   }
+  if (host === '') throw bad('no host name');
   const port = portText === undefined ? DEFAULT_PORT : Number(portText);
-  if (host === '' || !Number.isInteger(port) || port < 1 || port > 65535 || portText === '') {
-    throw new TypeError(`connectString: bad address ${JSON.stringify(entry)} in ${JSON.stringify(whole)}`);
+  if (portText === '' || !/^\d+$/.test(portText ?? '0') || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw bad(`port must be an integer in 1..65535, got ${JSON.stringify(portText)}`);
   }
   return { host, port };
 }

@@ -48,7 +48,7 @@ export class Credentials {
     }
     const i = this.#all.indexOf(waiter.info);
     if (i >= 0) this.#all.splice(i, 1);
-    this.#logger.warn?.('authentication failed', { scheme: waiter.info.scheme });
+    this.#logger.warn?.({ scheme: waiter.info.scheme }, 'authentication failed');
     waiter.reject(new AuthFailedError({ message: `AuthFailed: the server refused ${waiter.info.scheme} credentials` }));
   }
 

@@ -3,12 +3,14 @@
  * lost. See docs/client.md for connection states and what a recipe must do on each.
  */
 
-export { ACL, Id, Ids, Perms, Stat } from '@zookit/protocol';
+export { ACL, Id, Ids, InvalidPathError, Perms, Stat } from '@zookit/protocol';
 export type { ZooKeeperClientOptions } from './client.js';
 export { ZooKeeperClient } from './client.js';
 export type { ConnectString, HostAddress } from './connect-string.js';
-export { parseConnectString } from './connect-string.js';
+export { InvalidConnectStringError, parseConnectString } from './connect-string.js';
 export type { ConnectionState, ConnectionStateEvent, ConnectionStateListener } from './connection-state.js';
+export type { OperationTraceContext, StateChannelMessage } from './diagnostics.js';
+export { CLIENT_OPERATION_CHANNEL, CLIENT_STATE_CHANNEL } from './diagnostics.js';
 export type { ZooKeeperErrorOptions } from './errors.js';
 export {
   APIError,
@@ -73,11 +75,13 @@ export type {
   CreateResult,
   Data,
   EnsembleConfig,
+  EnsurePathOptions,
   NodeACL,
   NodeChildren,
   NodeData,
   NodeStat,
   OperationOptions,
+  ParentsMode,
   PersistentWatchMode,
   ReadOptions,
   VersionOptions,

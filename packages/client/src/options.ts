@@ -6,12 +6,19 @@ export interface AuthInfo {
   readonly credentials: string | Uint8Array;
 }
 
-/** Where the client reports what it does. Every method is optional; nothing is logged by default. */
+/**
+ * Where the client reports what it does, in the shape of pino and bunyan: `logger.warn({ ...details },
+ * 'message')`, so a pino (or bunyan) logger instance can be passed as it is. Errors go in the `err`
+ * field (pino's and bunyan's error serializer key). Methods are called as methods (`this` is the
+ * logger). Every method is optional; nothing is logged by default. What is logged: `debug` for each
+ * failed connection attempt, `warn` for refused credentials, a refused watch re-registration and a
+ * watch event of unknown type, `error` for a state listener or watcher that threw.
+ */
 export interface Logger {
-  debug?(message: string, details?: Record<string, unknown>): void;
-  info?(message: string, details?: Record<string, unknown>): void;
-  warn?(message: string, details?: Record<string, unknown>): void;
-  error?(message: string, details?: Record<string, unknown>): void;
+  debug?(details: Record<string, unknown>, message: string): void;
+  info?(details: Record<string, unknown>, message: string): void;
+  warn?(details: Record<string, unknown>, message: string): void;
+  error?(details: Record<string, unknown>, message: string): void;
 }
 
 /**

@@ -21,6 +21,11 @@ import { type WatchKind, WatchRegistry } from './watches/watch-registry.js';
  */
 export class Session {
   readonly watches = new WatchRegistry();
+  /**
+   * The last failed connection attempt of each server (`host:port`) since a connection was last
+   * established: what `connect()` reports when no server gave it a session in time.
+   */
+  readonly attemptFailures = new Map<string, Error>();
   readonly states: StateEmitter;
   readonly #options: SessionOptions;
   readonly #hosts: readonly HostAddress[];
@@ -64,7 +69,7 @@ export class Session {
       this.#sessionId = options.session.id;
       this.#passwd = Buffer.from(options.session.password);
     }
-    this.states = new StateEmitter((err) => options.logger.error?.('state listener threw', { error: err }));
+    this.states = new StateEmitter((err) => options.logger.error?.({ err }, 'state listener threw'));
   }
 
   get sessionId(): bigint {
@@ -207,7 +212,8 @@ export class Session {
           this.#established(connection, response);
         } catch (err) {
           failures++;
-          this.#options.logger.debug?.('connection attempt failed', { host: `${host.host}:${host.port}`, error: err });
+          this.attemptFailures.set(`${host.host}:${host.port}`, err as Error);
+          this.#options.logger.debug?.({ host: `${host.host}:${host.port}`, err }, 'connection attempt failed');
           if (!this.#closed && failures % this.#hosts.length === 0) await this.#pause();
         }
       }
@@ -242,12 +248,13 @@ export class Session {
     this.#passwd = response.passwd ?? Buffer.alloc(16);
     this.#timeout = response.timeOut;
     this.#conn = connection;
+    this.attemptFailures.clear();
     clearTimeout(this.#lostTimer);
     connection.start(this.#handlerFor(connection), response.timeOut);
     this.#credentials.sendAll(connection);
     if (resumed) {
       resendWatches(connection, this.watches, this.#lastZxid, (err) => {
-        if (err !== 0) this.#options.logger.warn?.('the server refused to re-register watches', { err });
+        if (err !== 0) this.#options.logger.warn?.({ code: err }, 'the server refused to re-register watches');
       });
     }
     this.#requests.flush(connection);

@@ -32,6 +32,28 @@ export interface CreateOptions extends OperationOptions {
    * the client looks for its own node instead of creating a second one.
    */
   readonly protected?: boolean | undefined;
+  /**
+   * Create missing ancestors first (kazoo's `makepath`, Curator's `creatingParentsIfNeeded` /
+   * `creatingParentContainersIfNeeded`): `true` or `'persistent'` for persistent parents,
+   * `'container'` for container parents (the server deletes them once they had children and have
+   * none left). Parents get no data (zero bytes) and this create's `acl`; they are never
+   * ephemeral or TTL nodes, whatever `mode` is. Missing nodes of the chroot are created too.
+   * A parent created meanwhile by someone else is fine; if one is deleted before the node could
+   * be created, the client starts over (at most 10 times, then NoNodeError). Not allowed in
+   * `multi()`/transactions. Default `false`: a missing parent rejects with NoNodeError.
+   */
+  readonly parents?: boolean | ParentsMode | undefined;
+}
+
+/** The kind of node created for a missing parent: see {@link CreateOptions.parents}. */
+export type ParentsMode = 'persistent' | 'container';
+
+/** Options of `ensurePath`. */
+export interface EnsurePathOptions extends OperationOptions {
+  /** The kind of every node created (the path and its missing ancestors). Default `'persistent'`. */
+  readonly mode?: ParentsMode | undefined;
+  /** The ACL of every node created. Default world:anyone with all permissions (OPEN_ACL_UNSAFE). */
+  readonly acl?: readonly ACL[] | undefined;
 }
 
 /** Result of a create: the actual path (with sequence suffix, without chroot) and the new node's Stat. */

@@ -1,4 +1,4 @@
-import { pathError } from '@zookit/protocol';
+import { InvalidPathError, pathError } from '@zookit/protocol';
 import { addChroot } from '../connect-string.js';
 import type { Session } from '../session.js';
 import type { Data } from '../types.js';
@@ -9,10 +9,18 @@ export interface OpContext {
   readonly chroot: string | undefined;
 }
 
-/** Validates a client path (TypeError naming it) and returns the server path. */
-export function serverPath(ctx: OpContext, path: string, sequential = false): string {
+/**
+ * Throws {@link InvalidPathError} (naming the path and the rule it breaks, in ZooKeeper's words)
+ * when ZooKeeper would refuse `path`; `sequential` allows the trailing `/` of a sequential create.
+ */
+export function checkPath(path: string, sequential = false): void {
   const reason = pathError(path, sequential);
-  if (reason !== undefined) throw new TypeError(`path: ${reason}`);
+  if (reason !== undefined) throw new InvalidPathError(path, `path ${JSON.stringify(path)}: ${reason}`);
+}
+
+/** Validates a client path (see {@link checkPath}) and returns the server path. */
+export function serverPath(ctx: OpContext, path: string, sequential = false): string {
+  checkPath(path, sequential);
   return addChroot(ctx.chroot, path);
 }
 

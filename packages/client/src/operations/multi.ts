@@ -66,6 +66,7 @@ function toMultiOp(ctx: OpContext, op: TransactionOp, i: number): MultiOp {
   try {
     switch (op?.type) {
       case 'create': {
+        if (op.options?.parents) throw new TypeError('parents: not supported in a transaction (call ensurePath first)');
         const spec = buildCreate(ctx, op.path, op.data, op.options ?? {});
         return spec.op === OpCode.createTTL
           ? { type: OpCode.createTTL, request: spec.request as CreateTTLRequest }

@@ -24,7 +24,7 @@ export class WatchDispatcher {
   onServerEvent(event: WatcherEvent): void {
     const type = watchEventTypeOf(event.type);
     if (!type) {
-      this.#logger.warn?.('ignored a watch event of unknown type', { type: event.type, path: event.path });
+      this.#logger.warn?.({ type: event.type, path: event.path }, 'ignored a watch event of unknown type');
       return;
     }
     const watchers = this.#registry.materialize(type, event.path);
@@ -38,6 +38,6 @@ export class WatchDispatcher {
 
   #deliver(watchers: Parameters<typeof deliver>[0], type: WatchEventType, serverPath: string): void {
     const event = { type, path: stripChroot(this.#chroot, serverPath) };
-    queueMicrotask(() => deliver(watchers, event, (err) => this.#logger.error?.('watcher threw', { error: err })));
+    queueMicrotask(() => deliver(watchers, event, (err) => this.#logger.error?.({ err }, 'watcher threw')));
   }
 }
