@@ -230,11 +230,14 @@ export class Connection {
         this.#handler?.onAuthReply(header.err);
         return;
     }
-    const head = this.#inFlight.shift();
+    const head = this.#inFlight.peek();
     if (!head || head.xid !== header.xid) {
-      // Replies come back in request order; anything else means we no longer agree with the server.
+      // Replies come back in request order; anything else means we no longer agree with the
+      // server about which request this answers. The throw closes the connection (as ZooKeeper's
+      // Java client does), which fails every request still in the queue, the head included.
       throw new Error(`reply xid ${header.xid} out of order (expected ${head ? head.xid : 'none'})`);
     }
+    this.#inFlight.shift();
     try {
       head.settle(header, reader);
     } catch (err) {
