@@ -15,6 +15,7 @@ import {
   encodeRecordFrame,
   GetDataRequest,
   Ids,
+  JUTE_MAX_BUFFER,
   OpCode,
   SetDataRequest,
 } from '@zookit/protocol';
@@ -167,5 +168,18 @@ describe.each(serverTargets)('request validation on $name', (target) => {
     await closed;
     // The handshake reply may arrive first; nothing may follow it.
     expect(Buffer.concat(received).length).toBeLessThanOrEqual(41);
+  });
+
+  it('jute.maxbuffer bounds the frame length field (the bytes after it): 0xfffff is served, 0x100000 closes', async () => {
+    const path = `${root}/max`;
+    await create(path);
+    // setData body = RequestHeader (8) + path (4 + n) + data (4 + n) + version (4).
+    const dataFor = (frameLength: number) => Buffer.alloc(frameLength - 8 - 4 - Buffer.byteLength(path) - 4 - 4);
+    const setData = (client: RawClient, data: Buffer) =>
+      client.request(OpCode.setData, SetDataRequest, { path, data, version: -1 });
+    expect(await errOf(setData(raw, dataFor(JUTE_MAX_BUFFER)))).toBe(ErrorCode.Ok);
+    const other = await RawClient.connect(server.connectString);
+    await expect(setData(other, dataFor(JUTE_MAX_BUFFER + 1))).rejects.toThrow(/closed/);
+    await other.close().catch(() => undefined);
   });
 });

@@ -31,6 +31,7 @@ import {
 import { protectedCreate } from './operations/protected-create.js';
 import { serverWatchRequest } from './operations/watch-ops.js';
 import type { AuthInfo, Logger, NewSessionPolicy } from './options.js';
+import type { RequestTooLargeError } from './request-too-large-error.js';
 import { exponentialBackoffRetry } from './retry/exponential-backoff-retry.js';
 import { type RetryAttempt, retry } from './retry/retry.js';
 import type { RetryPolicy } from './retry/retry-policy.js';
@@ -70,8 +71,19 @@ export interface ZooKeeperClientOptions {
   /** Aborts the initial connection. */
   signal?: AbortSignal;
   logger?: Logger;
-  /** Largest frame sent or accepted, in bytes. Default jute.maxbuffer + 1024. */
+  /**
+   * Largest reply frame accepted, in bytes. Default jute.maxbuffer + 1024: a reply may exceed
+   * the server's jute.maxbuffer a little (a getData of a node at the limit adds a Stat).
+   */
   maxFrameSize?: number;
+  /**
+   * Largest request sent, in bytes, counted as ZooKeeper counts it: the frame's length field
+   * (everything after the 4-byte length prefix). Default 0xfffff, ZooKeeper's default
+   * jute.maxbuffer; set it to the servers' jute.maxbuffer when they run with a larger one. A
+   * larger request fails with {@link RequestTooLargeError} and is never sent (the server would
+   * drop the connection).
+   */
+  maxRequestSize?: number;
   /**
    * The default policy of {@link ZooKeeperClient.retry} (Curator's client retry policy).
    * Default: exponential backoff from 100 ms, at most 3 retries (Curator's common setting).
@@ -131,7 +143,8 @@ export class ZooKeeperClient implements AsyncDisposable {
       canBeReadOnly: options.canBeReadOnly ?? false,
       auth: options.auth ?? [],
       onNewSession,
-      maxFrameSize: positive('maxFrameSize', options.maxFrameSize ?? JUTE_MAX_BUFFER + JUTE_EXTRA_MAX_BUFFER),
+      maxFrameSize: positive('maxFrameSize', options.maxFrameSize ?? JUTE_MAX_BUFFER + JUTE_EXTRA_MAX_BUFFER, 'bytes'),
+      maxRequestSize: positive('maxRequestSize', options.maxRequestSize ?? JUTE_MAX_BUFFER, 'bytes'),
       logger: options.logger ?? {},
       session: checkSession(options.session),
     });
@@ -361,9 +374,9 @@ function checkSession(session: ZooKeeperClientOptions['session']): ZooKeeperClie
   return session;
 }
 
-function positive(name: string, value: number): number {
+function positive(name: string, value: number, unit = 'milliseconds'): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`${name}: expected a positive number of milliseconds, got ${String(value)}`);
+    throw new RangeError(`${name}: expected a positive number of ${unit}, got ${String(value)}`);
   }
   return value;
 }

@@ -53,7 +53,7 @@ export class Session {
     this.#dispatcher = new WatchDispatcher(this.watches, chroot, options.logger);
     this.#requests = new RequestPipeline({
       watches: this.watches,
-      maxFrameSize: options.maxFrameSize,
+      maxRequestSize: options.maxRequestSize,
       connection: () => this.#conn,
       onReplyZxid: (zxid) => {
         if (zxid > this.#lastZxid) this.#lastZxid = zxid;
