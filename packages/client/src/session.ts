@@ -14,6 +14,8 @@ import { resendWatches } from './watches/resend-watches.js';
 import { WatchDispatcher } from './watches/watch-dispatcher.js';
 import { type WatchKind, WatchRegistry } from './watches/watch-registry.js';
 
+const ALL_WATCH_KINDS: readonly WatchKind[] = ['data', 'exist', 'child', 'persistent', 'persistentRecursive'];
+
 /**
  * The session state machine: finds a server, keeps one connection, re-establishes it with the
  * same session id, password and last zxid, decides `suspended`/`lost`, queues requests while
@@ -58,7 +60,7 @@ export class Session {
       onReplyZxid: (zxid) => {
         if (zxid > this.#lastZxid) this.#lastZxid = zxid;
       },
-      onAbandonedWatch: (kind, path) => this.#dropServerWatch(kind, path),
+      onAbandonedWatch: (kind, path) => void this.dropServerWatch(kind, path),
     });
     if (options.session) {
       this.#sessionId = options.session.id;
@@ -293,16 +295,23 @@ export class Session {
   }
 
   /**
-   * Asks the server to drop a watch that nobody here holds, unless a watcher of this client
-   * shares it (ZooKeeper keeps one registration per session, path and type: data and exist
-   * watches are one) or a request setting it is in flight. Requests are answered in order, so a
-   * watch requested after this is set after the removal.
+   * Asks the server to drop a `kind` watch on `path` (a server path) that nobody here holds,
+   * unless a watcher of this client shares it (ZooKeeper keeps one registration per session,
+   * path and type: data and exist watches are one) or a request setting it is in flight.
+   * Requests are answered in order, so a watch requested after this is set after the removal.
+   * Resolves once the server answered (or the request failed); never rejects.
    */
-  #dropServerWatch(kind: WatchKind, path: string): void {
+  async dropServerWatch(kind: WatchKind, path: string): Promise<void> {
     if (this.#closeRequested) return; // closeSession drops every watch of the session
+    const needed = (k: WatchKind) => this.watches.has(k, path) || this.watches.hasPending(k, path);
     const shared: readonly WatchKind[] = kind === 'data' || kind === 'exist' ? ['data', 'exist'] : [kind];
-    if (shared.some((k) => this.watches.has(k, path) || this.watches.hasPending(k, path))) return;
-    this.#requests.submit(dropServerWatchRequest(kind, path)).catch(() => undefined);
+    if (shared.some(needed)) return;
+    const removed = await this.#requests.submit(dropServerWatchRequest(kind, path)).catch(() => true);
+    if (removed || (kind !== 'persistent' && kind !== 'persistentRecursive')) return;
+    // ZooKeeper before 3.9 cannot remove one persistent watch type: remove every watch of this
+    // session on the path instead, unless a watcher of this client needs one of them.
+    if (ALL_WATCH_KINDS.some(needed)) return;
+    await this.#requests.submit(dropServerWatchRequest('any', path)).catch(() => undefined);
   }
 
   /** The session is gone (or must be presumed gone). */
