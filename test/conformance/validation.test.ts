@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import {
   type ACL,
-  ConnectRequest,
   Create2Response,
   CreateRequest,
   CreateTTLRequest,
@@ -12,7 +11,6 @@ import {
   ErrorCode,
   ExistsRequest,
   ExistsResponse,
-  encodeRecordFrame,
   GetDataRequest,
   Ids,
   JUTE_MAX_BUFFER,
@@ -20,7 +18,7 @@ import {
   SetDataRequest,
 } from '@zookit/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RawClient } from '../protocol/raw-client.js';
+import { newSessionFrame, RawClient } from '../protocol/raw-client.js';
 import { serverTargets, type TestServer } from '../servers.js';
 
 const open: ACL[] = [...Ids.OPEN_ACL_UNSAFE];
@@ -154,14 +152,7 @@ describe.each(serverTargets)('request validation on $name', (target) => {
     socket.on('data', (d) => received.push(d));
     const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
     socket.on('error', () => {});
-    const request = encodeRecordFrame(ConnectRequest, {
-      protocolVersion: 0,
-      lastZxidSeen: 0n,
-      timeOut: 4000,
-      sessionId: 0n,
-      passwd: Buffer.alloc(16),
-      readOnly: false,
-    });
+    const request = newSessionFrame();
     const huge = Buffer.alloc(4);
     huge.writeInt32BE(0x100000);
     socket.write(Buffer.concat([request, huge]));

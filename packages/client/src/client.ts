@@ -124,7 +124,8 @@ export class ZooKeeperClient implements AsyncDisposable {
   /**
    * Connects to one of the servers in `connectString` (`host:port,host:port/optional/chroot`)
    * and resolves once a session is established. Rejects with ConnectionLossError when no server
-   * answered within `connectTimeout`, and with `signal.reason` when aborted.
+   * answered within `connectTimeout`, with AuthFailedError when the server refused one of the
+   * `auth` credentials (never an anonymous session instead), and with `signal.reason` when aborted.
    */
   static async connect(connectString: string, options: ZooKeeperClientOptions = {}): Promise<ZooKeeperClient> {
     const { hosts, chroot } = parseConnectString(connectString);
@@ -283,7 +284,11 @@ export class ZooKeeperClient implements AsyncDisposable {
     return attempt(() => this.#session.submit(whoAmIRequest(), options.signal));
   }
 
-  /** Adds credentials to this session, now and on every reconnection. Rejects with AuthFailedError if refused. */
+  /**
+   * Adds credentials to this session, now and on every reconnection. Rejects with AuthFailedError
+   * if refused; the server then closes the connection and the client ends (`auth-failed`, then
+   * `closed`). While disconnected it resolves at once, and a refusal on reconnect ends the client.
+   */
   addAuth(scheme: string, credentials: string | Uint8Array): Promise<void> {
     if (typeof scheme !== 'string' || scheme === '')
       return Promise.reject(new TypeError('scheme: expected a non-empty string'));

@@ -184,16 +184,21 @@ export class Connection {
     this.#lastSend = performance.now();
   }
 
-  /** Closes the socket, fails every in-flight request with ConnectionLoss and tells the handler. Idempotent. */
-  close(error: Error): void {
+  /**
+   * Closes the socket, fails every in-flight request with ConnectionLoss (or with `failWith`,
+   * when the caller knows better, e.g. AuthFailed) and tells the handler. Idempotent.
+   */
+  close(error: Error, failWith?: Error): void {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#timer);
     this.#socket.destroy();
-    const loss = new ConnectionLossError({
-      message: `ConnectionLoss: ${error.message} (${this.host}:${this.port})`,
-      cause: error,
-    });
+    const loss =
+      failWith ??
+      new ConnectionLossError({
+        message: `ConnectionLoss: ${error.message} (${this.host}:${this.port})`,
+        cause: error,
+      });
     for (const request of this.#inFlight.drain()) request.fail(loss);
     this.#handler?.onClose(error);
   }
