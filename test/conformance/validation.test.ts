@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import {
   type ACL,
-  ConnectRequest,
   Create2Response,
   CreateRequest,
   CreateTTLRequest,
@@ -12,14 +11,14 @@ import {
   ErrorCode,
   ExistsRequest,
   ExistsResponse,
-  encodeRecordFrame,
   GetDataRequest,
   Ids,
+  JUTE_MAX_BUFFER,
   OpCode,
   SetDataRequest,
 } from '@zookit/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RawClient } from '../protocol/raw-client.js';
+import { newSessionFrame, RawClient } from '../protocol/raw-client.js';
 import { serverTargets, type TestServer } from '../servers.js';
 
 const open: ACL[] = [...Ids.OPEN_ACL_UNSAFE];
@@ -153,19 +152,25 @@ describe.each(serverTargets)('request validation on $name', (target) => {
     socket.on('data', (d) => received.push(d));
     const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
     socket.on('error', () => {});
-    const request = encodeRecordFrame(ConnectRequest, {
-      protocolVersion: 0,
-      lastZxidSeen: 0n,
-      timeOut: 4000,
-      sessionId: 0n,
-      passwd: Buffer.alloc(16),
-      readOnly: false,
-    });
+    const request = newSessionFrame();
     const huge = Buffer.alloc(4);
     huge.writeInt32BE(0x100000);
     socket.write(Buffer.concat([request, huge]));
     await closed;
     // The handshake reply may arrive first; nothing may follow it.
     expect(Buffer.concat(received).length).toBeLessThanOrEqual(41);
+  });
+
+  it('jute.maxbuffer bounds the frame length field (the bytes after it): 0xfffff is served, 0x100000 closes', async () => {
+    const path = `${root}/max`;
+    await create(path);
+    // setData body = RequestHeader (8) + path (4 + n) + data (4 + n) + version (4).
+    const dataFor = (frameLength: number) => Buffer.alloc(frameLength - 8 - 4 - Buffer.byteLength(path) - 4 - 4);
+    const setData = (client: RawClient, data: Buffer) =>
+      client.request(OpCode.setData, SetDataRequest, { path, data, version: -1 });
+    expect(await errOf(setData(raw, dataFor(JUTE_MAX_BUFFER)))).toBe(ErrorCode.Ok);
+    const other = await RawClient.connect(server.connectString);
+    await expect(setData(other, dataFor(JUTE_MAX_BUFFER + 1))).rejects.toThrow(/closed/);
+    await other.close().catch(() => undefined);
   });
 });

@@ -30,6 +30,18 @@ export interface RawConnectOptions {
   timeout?: number;
 }
 
+/** A ConnectRequest frame for a new session (4000 ms), for tests that drive a raw socket. */
+export function newSessionFrame(): Buffer {
+  return encodeRecordFrame(ConnectRequest, {
+    protocolVersion: 0,
+    lastZxidSeen: 0n,
+    timeOut: 4000,
+    sessionId: 0n,
+    passwd: Buffer.alloc(16),
+    readOnly: false,
+  });
+}
+
 /** A reply: its header, the undecoded body, and the body decoded when `err` is 0 and a codec was given. */
 export interface RawReply<T> {
   header: ReplyHeader;

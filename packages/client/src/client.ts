@@ -34,6 +34,7 @@ import {
 import { protectedCreate } from './operations/protected-create.js';
 import { serverWatchRequest } from './operations/watch-ops.js';
 import type { AuthInfo, Logger, NewSessionPolicy } from './options.js';
+import type { RequestTooLargeError } from './request-too-large-error.js';
 import { exponentialBackoffRetry } from './retry/exponential-backoff-retry.js';
 import { type RetryAttempt, retry } from './retry/retry.js';
 import type { RetryPolicy } from './retry/retry-policy.js';
@@ -75,8 +76,19 @@ export interface ZooKeeperClientOptions {
   signal?: AbortSignal;
   /** Where the client logs, pino-shaped (`warn({ ...details }, 'message')`): a pino logger fits. Default none. */
   logger?: Logger;
-  /** Largest frame sent or accepted, in bytes. Default jute.maxbuffer + 1024. */
+  /**
+   * Largest reply frame accepted, in bytes. Default jute.maxbuffer + 1024: a reply may exceed
+   * the server's jute.maxbuffer a little (a getData of a node at the limit adds a Stat).
+   */
   maxFrameSize?: number;
+  /**
+   * Largest request sent, in bytes, counted as ZooKeeper counts it: the frame's length field
+   * (everything after the 4-byte length prefix). Default 0xfffff, ZooKeeper's default
+   * jute.maxbuffer; set it to the servers' jute.maxbuffer when they run with a larger one. A
+   * larger request fails with {@link RequestTooLargeError} and is never sent (the server would
+   * drop the connection).
+   */
+  maxRequestSize?: number;
   /**
    * The default policy of {@link ZooKeeperClient.retry} (Curator's client retry policy).
    * Default: exponential backoff from 100 ms, at most 3 retries (Curator's common setting).
@@ -123,8 +135,9 @@ export class ZooKeeperClient implements AsyncDisposable {
    * for a connect string it cannot parse (and a TypeError/RangeError naming a bad option); with
    * ConnectionLossError when no server gave a session within `connectTimeout` — its message names
    * each server with what happened to it (ECONNREFUSED, ENOTFOUND, no handshake reply, no answer)
-   * and its `cause` is an AggregateError of each failed server's last error; with `signal.reason`
-   * when aborted.
+   * and its `cause` is an AggregateError of each failed server's last error; with AuthFailedError
+   * when the server refused one of the `auth` credentials (never an anonymous session instead);
+   * with `signal.reason` when aborted.
    */
   static async connect(connectString: string, options: ZooKeeperClientOptions = {}): Promise<ZooKeeperClient> {
     const { hosts, chroot } = parseConnectString(connectString);
@@ -143,7 +156,8 @@ export class ZooKeeperClient implements AsyncDisposable {
       canBeReadOnly: options.canBeReadOnly ?? false,
       auth: options.auth ?? [],
       onNewSession,
-      maxFrameSize: positive('maxFrameSize', options.maxFrameSize ?? JUTE_MAX_BUFFER + JUTE_EXTRA_MAX_BUFFER),
+      maxFrameSize: positive('maxFrameSize', options.maxFrameSize ?? JUTE_MAX_BUFFER + JUTE_EXTRA_MAX_BUFFER, 'bytes'),
+      maxRequestSize: positive('maxRequestSize', options.maxRequestSize ?? JUTE_MAX_BUFFER, 'bytes'),
       logger: options.logger ?? {},
       session: checkSession(options.session),
     });
@@ -334,7 +348,11 @@ export class ZooKeeperClient implements AsyncDisposable {
     return this.#op('whoAmI', undefined, () => this.#session.submit(whoAmIRequest(), options.signal));
   }
 
-  /** Adds credentials to this session, now and on every reconnection. Rejects with AuthFailedError if refused. */
+  /**
+   * Adds credentials to this session, now and on every reconnection. Rejects with AuthFailedError
+   * if refused; the server then closes the connection and the client ends (`auth-failed`, then
+   * `closed`). While disconnected it resolves at once, and a refusal on reconnect ends the client.
+   */
   addAuth(scheme: string, credentials: string | Uint8Array): Promise<void> {
     return this.#op('addAuth', undefined, () => {
       if (typeof scheme !== 'string' || scheme === '') throw new TypeError('scheme: expected a non-empty string');
@@ -436,9 +454,9 @@ function checkSession(session: ZooKeeperClientOptions['session']): ZooKeeperClie
   return session;
 }
 
-function positive(name: string, value: number): number {
+function positive(name: string, value: number, unit = 'milliseconds'): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`${name}: expected a positive number of milliseconds, got ${String(value)}`);
+    throw new RangeError(`${name}: expected a positive number of ${unit}, got ${String(value)}`);
   }
   return value;
 }

@@ -11,9 +11,19 @@
  *   a full session timeout). Every request pending at that moment failed with SessionExpired, every
  *   watch ended with a `SessionExpired` event. Locks and leadership are gone.
  * - `read-only`: connected to a server that lost its quorum and serves reads only.
+ * - `auth-failed`: the server refused a credential (AuthFailed) and closed the connection. Terminal,
+ *   as ZooKeeper's AUTH_FAILED: the client does not reconnect (it would only be anonymous), every
+ *   pending and later request fails with AuthFailedError, and `closed` follows at once.
  * - `closed`: the client was closed; nothing more will happen.
  */
-export type ConnectionState = 'connected' | 'suspended' | 'reconnected' | 'lost' | 'read-only' | 'closed';
+export type ConnectionState =
+  | 'connected'
+  | 'suspended'
+  | 'reconnected'
+  | 'lost'
+  | 'read-only'
+  | 'auth-failed'
+  | 'closed';
 
 /** One state change. */
 export interface ConnectionStateEvent {
@@ -24,6 +34,8 @@ export interface ConnectionStateEvent {
   readonly newSession: boolean;
   /** Why the state changed, for logs (`"server expired the session"`, `"no reply for 2700 ms"`). */
   readonly reason?: string | undefined;
+  /** The error that ended the client, on `auth-failed` (an AuthFailedError naming the scheme). */
+  readonly error?: Error | undefined;
 }
 
 /** A state listener; its return value is ignored and its exceptions are reported, not rethrown. */

@@ -184,16 +184,21 @@ export class Connection {
     this.#lastSend = performance.now();
   }
 
-  /** Closes the socket, fails every in-flight request with ConnectionLoss and tells the handler. Idempotent. */
-  close(error: Error): void {
+  /**
+   * Closes the socket, fails every in-flight request with ConnectionLoss (or with `failWith`,
+   * when the caller knows better, e.g. AuthFailed) and tells the handler. Idempotent.
+   */
+  close(error: Error, failWith?: Error): void {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#timer);
     this.#socket.destroy();
-    const loss = new ConnectionLossError({
-      message: `ConnectionLoss: ${error.message} (${this.host}:${this.port})`,
-      cause: error,
-    });
+    const loss =
+      failWith ??
+      new ConnectionLossError({
+        message: `ConnectionLoss: ${error.message} (${this.host}:${this.port})`,
+        cause: error,
+      });
     for (const request of this.#inFlight.drain()) request.fail(loss);
     this.#handler?.onClose(error);
   }
@@ -230,11 +235,14 @@ export class Connection {
         this.#handler?.onAuthReply(header.err);
         return;
     }
-    const head = this.#inFlight.shift();
+    const head = this.#inFlight.peek();
     if (!head || head.xid !== header.xid) {
-      // Replies come back in request order; anything else means we no longer agree with the server.
+      // Replies come back in request order; anything else means we no longer agree with the
+      // server about which request this answers. The throw closes the connection (as ZooKeeper's
+      // Java client does), which fails every request still in the queue, the head included.
       throw new Error(`reply xid ${header.xid} out of order (expected ${head ? head.xid : 'none'})`);
     }
+    this.#inFlight.shift();
     try {
       head.settle(header, reader);
     } catch (err) {

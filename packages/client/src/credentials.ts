@@ -1,7 +1,7 @@
 import { AuthPacket, encodeRequestFrame, OpCode, Xid } from '@zookit/protocol';
 import type { Connection } from './connection.js';
 import { Deque } from './deque.js';
-import { AuthFailedError } from './errors.js';
+import { AuthFailedError, type ZooKeeperError } from './errors.js';
 import type { AuthInfo, Logger } from './options.js';
 
 interface Waiter {
@@ -12,23 +12,36 @@ interface Waiter {
 
 /**
  * A session's credentials: sent on every new connection before anything else, and answered
- * out of band (xid -4) in the order they were sent. Credentials the server refuses are
- * forgotten (the server closes the connection after AuthFailed; sending them again would fail
- * every reconnection the same way).
+ * out of band (xid -4) in the order they were sent. A refused credential (AuthFailed; the
+ * server then closes the connection) is reported to `onFailed`: the session ends there, as
+ * ZooKeeper's AUTH_FAILED, rather than reconnect without it as someone else.
  */
 export class Credentials {
   readonly #all: AuthInfo[];
   readonly #waiters = new Deque<Waiter>();
   readonly #logger: Logger;
+  readonly #onFailed: (error: ZooKeeperError) => void;
 
-  constructor(initial: readonly AuthInfo[], logger: Logger) {
+  constructor(initial: readonly AuthInfo[], logger: Logger, onFailed: (error: ZooKeeperError) => void) {
     this.#all = [...initial];
     this.#logger = logger;
+    this.#onFailed = onFailed;
   }
 
-  /** Sends every credential on a new connection. */
-  sendAll(connection: Connection): void {
-    for (const info of this.#all) this.#send(connection, { info, resolve: () => {}, reject: () => {} });
+  /**
+   * Sends every credential on a new connection. Returns false when there are none; else true,
+   * and calls `onAccepted` synchronously once the server accepted them all (not on a refusal,
+   * nor when the connection closes first).
+   */
+  sendAll(connection: Connection, onAccepted: () => void): boolean {
+    let left = this.#all.length;
+    for (const info of this.#all) {
+      const resolve = () => {
+        if (--left === 0) onAccepted();
+      };
+      this.#send(connection, { info, resolve, reject: () => {} });
+    }
+    return this.#all.length > 0;
   }
 
   /** Remembers `info` and, when connected, sends it and resolves with the server's answer. */
@@ -46,10 +59,13 @@ export class Credentials {
       waiter.resolve();
       return;
     }
-    const i = this.#all.indexOf(waiter.info);
-    if (i >= 0) this.#all.splice(i, 1);
-    this.#logger.warn?.({ scheme: waiter.info.scheme }, 'authentication failed');
-    waiter.reject(new AuthFailedError({ message: `AuthFailed: the server refused ${waiter.info.scheme} credentials` }));
+    const { scheme } = waiter.info;
+    this.#logger.warn?.({ scheme }, 'authentication failed');
+    const error = new AuthFailedError({
+      message: `AuthFailed: the server refused the ${JSON.stringify(scheme)} credentials`,
+    });
+    waiter.reject(error);
+    this.#onFailed(error);
   }
 
   /** The connection closed: unanswered credentials stay remembered and will be sent again. */

@@ -53,6 +53,7 @@ export type { ReadOp, ReadResult, TransactionOp, TransactionResult } from './ope
 export { TransactionError } from './operations/multi.js';
 export { protectedPrefix } from './operations/protected-create.js';
 export type { AuthInfo, Logger, NewSessionPolicy } from './options.js';
+export { RequestTooLargeError } from './request-too-large-error.js';
 export type { BoundedExponentialBackoffRetryOptions } from './retry/bounded-exponential-backoff-retry.js';
 export { boundedExponentialBackoffRetry } from './retry/bounded-exponential-backoff-retry.js';
 export type { ExponentialBackoffRetryOptions } from './retry/exponential-backoff-retry.js';

@@ -37,8 +37,10 @@ export interface SessionOptions {
   readonly canBeReadOnly: boolean;
   readonly auth: readonly AuthInfo[];
   readonly onNewSession: NewSessionPolicy;
-  /** Largest frame sent or accepted, in bytes. Default jute.maxbuffer + 1024 (see @zookit/protocol). */
+  /** Largest reply frame accepted, in bytes. Default jute.maxbuffer + 1024 (see @zookit/protocol). */
   readonly maxFrameSize: number;
+  /** Largest request frame sent (its length field), in bytes. Default jute.maxbuffer (0xfffff). */
+  readonly maxRequestSize: number;
   readonly logger: Logger;
   /** An existing session to resume instead of creating one (its id and 16-byte password). */
   readonly session?: { readonly id: bigint; readonly password: Uint8Array } | undefined;

@@ -2,6 +2,7 @@ import { ErrorCode, encodeFrame, type JuteReader, OpCode, type ReplyHeader, Requ
 import type { Connection } from './connection.js';
 import { Deque } from './deque.js';
 import type { Request } from './request.js';
+import { RequestTooLargeError } from './request-too-large-error.js';
 import type { WatchKind, WatchRegistry } from './watches/watch-registry.js';
 
 interface Entry {
@@ -16,7 +17,8 @@ interface Entry {
 /** What a {@link RequestPipeline} needs from its session. */
 export interface RequestPipelineOptions {
   readonly watches: WatchRegistry;
-  readonly maxFrameSize: number;
+  /** Largest request frame written (its length field); larger ones fail with RequestTooLargeError. */
+  readonly maxRequestSize: number;
   /** The open connection, or undefined while there is none (requests then wait in the queue). */
   connection(): Connection | undefined;
   /** Every reply's zxid, in order (the session keeps the highest as its last zxid seen). */
@@ -116,10 +118,12 @@ export class RequestPipeline {
       this.#finish(entry, err, true);
       return;
     }
-    const { maxFrameSize, watches } = this.#o;
-    if (frame.length - 4 > maxFrameSize) {
-      const msg = `request of ${frame.length - 4} bytes exceeds the maximum frame size of ${maxFrameSize} bytes (jute.maxbuffer)`;
-      this.#finish(entry, new RangeError(request.path ? `${request.path}: ${msg}` : msg), true);
+    const { maxRequestSize, watches } = this.#o;
+    // ZooKeeper checks the length field (the bytes after the prefix) against jute.maxbuffer and
+    // closes the connection above it, failing every request in flight with a retryable
+    // ConnectionLoss: refuse such a request here, alone and for good.
+    if (frame.length - 4 > maxRequestSize) {
+      this.#finish(entry, new RequestTooLargeError(frame.length - 4, maxRequestSize, request.path), true);
       return;
     }
     const registers = request.registers;

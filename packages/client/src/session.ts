@@ -4,7 +4,7 @@ import { type HostAddress, shuffle } from './connect-string.js';
 import { Connection, type ConnectionHandler } from './connection.js';
 import { type ConnectionStateEvent, StateEmitter } from './connection-state.js';
 import { Credentials } from './credentials.js';
-import { ClientClosedError, ConnectionLossError, SessionExpiredError } from './errors.js';
+import { ClientClosedError, ConnectionLossError, SessionExpiredError, type ZooKeeperError } from './errors.js';
 import { dropServerWatchRequest } from './operations/watch-ops.js';
 import type { AuthInfo, SessionOptions } from './options.js';
 import { probeForReadWriteServer } from './read-write-probe.js';
@@ -13,6 +13,8 @@ import { RequestPipeline } from './request-pipeline.js';
 import { resendWatches } from './watches/resend-watches.js';
 import { WatchDispatcher } from './watches/watch-dispatcher.js';
 import { type WatchKind, WatchRegistry } from './watches/watch-registry.js';
+
+const ALL_WATCH_KINDS: readonly WatchKind[] = ['data', 'exist', 'child', 'persistent', 'persistentRecursive'];
 
 /**
  * The session state machine: finds a server, keeps one connection, re-establishes it with the
@@ -47,6 +49,10 @@ export class Session {
   #replacingLostSession = false;
   /** Set by close(): no new requests; the loop only runs to deliver closeSession. */
   #closeRequested = false;
+  /** Set when the server refused a credential: the session ends, every request fails with it. */
+  #authFailure: ZooKeeperError | undefined;
+  /** The connection whose state (connected/reconnected/read-only) listeners were told. */
+  #announced: Connection | undefined;
   #closed = false;
   #closing: Promise<void> | undefined;
 
@@ -54,16 +60,16 @@ export class Session {
     this.#hosts = shuffle(hosts);
     this.#options = options;
     this.#timeout = options.sessionTimeout;
-    this.#credentials = new Credentials(options.auth, options.logger);
+    this.#credentials = new Credentials(options.auth, options.logger, (error) => this.#onAuthFailed(error));
     this.#dispatcher = new WatchDispatcher(this.watches, chroot, options.logger);
     this.#requests = new RequestPipeline({
       watches: this.watches,
-      maxFrameSize: options.maxFrameSize,
+      maxRequestSize: options.maxRequestSize,
       connection: () => this.#conn,
       onReplyZxid: (zxid) => {
         if (zxid > this.#lastZxid) this.#lastZxid = zxid;
       },
-      onAbandonedWatch: (kind, path) => this.#dropServerWatch(kind, path),
+      onAbandonedWatch: (kind, path) => void this.dropServerWatch(kind, path),
     });
     if (options.session) {
       this.#sessionId = options.session.id;
@@ -109,7 +115,8 @@ export class Session {
         if (e.state === 'suspended' || e.state === 'lost') return;
         stop();
         signal.removeEventListener('abort', onAbort);
-        if (e.state === 'closed') reject(new ConnectionLossError({ message: `ConnectionLoss: ${e.reason}` }));
+        if (e.state === 'auth-failed') reject(e.error);
+        else if (e.state === 'closed') reject(new ConnectionLossError({ message: `ConnectionLoss: ${e.reason}` }));
         else resolve();
       });
       const onAbort = () => {
@@ -125,12 +132,14 @@ export class Session {
 
   /** Sends `request` now if connected, else when the session is next connected. */
   submit<T>(request: Request<T>, signal?: AbortSignal): Promise<T> {
+    if (this.#authFailure) return Promise.reject(this.#authFailure);
     if (this.#closeRequested) return Promise.reject(new ClientClosedError('the client is closed'));
     return this.#requests.submit(request, signal);
   }
 
   /** Adds credentials now (if connected) and on every reconnection. */
   addAuth(info: AuthInfo): Promise<void> {
+    if (this.#authFailure) return Promise.reject(this.#authFailure);
     if (this.#closeRequested) return Promise.reject(new ClientClosedError('the client is closed'));
     return this.#credentials.add(info, this.connected ? this.#conn : undefined);
   }
@@ -145,7 +154,9 @@ export class Session {
     this.#closeRequested = true;
     const closedError = new ClientClosedError('the client is closed');
     this.#requests.failQueued(closedError);
-    if (this.#sessionId !== 0n) {
+    // After AuthFailed there is no connection to deliver closeSession on: reconnecting would
+    // fail the same way. The server expires the session after its timeout.
+    if (this.#sessionId !== 0n && !this.#authFailure) {
       // Deliver closeSession (the server then deletes our ephemerals at once and fires their
       // watches), reconnecting first if need be, but only for a bounded time.
       const bound = AbortSignal.timeout(Math.round(Math.max(1000, Math.min(this.#timeout / 3, 5000))));
@@ -161,7 +172,7 @@ export class Session {
       state: 'closed',
       sessionId: this.#sessionId,
       newSession: false,
-      reason: 'closed by the application',
+      reason: this.#authFailure ? this.#authFailure.message : 'closed by the application',
     });
   }
 
@@ -180,7 +191,7 @@ export class Session {
       }
       let failures = 0;
       // While closing, reconnect only to resume the session and deliver closeSession.
-      while (!this.#closed && !this.#conn && !(this.#closeRequested && this.#sessionId === 0n)) {
+      while (!this.#closed && !this.#conn && !this.#authFailure && !(this.#closeRequested && this.#sessionId === 0n)) {
         const host = this.#hosts[this.#nextHost++ % this.#hosts.length] as HostAddress;
         this.#attempt = new AbortController();
         try {
@@ -251,13 +262,22 @@ export class Session {
     this.attemptFailures.clear();
     clearTimeout(this.#lostTimer);
     connection.start(this.#handlerFor(connection), response.timeOut);
-    this.#credentials.sendAll(connection);
+    // Announce the connection once the server accepted our credentials (their replies come
+    // before any request's): a connection about to end in AuthFailed is not connected as us.
+    const authenticating = this.#credentials.sendAll(connection, () => this.#announce(connection, response));
     if (resumed) {
       resendWatches(connection, this.watches, this.#lastZxid, (err) => {
         if (err !== 0) this.#options.logger.warn?.({ code: err }, 'the server refused to re-register watches');
       });
     }
     this.#requests.flush(connection);
+    if (!authenticating) this.#announce(connection, response);
+  }
+
+  /** Tells listeners that `connection` serves the session. */
+  #announce(connection: Connection, response: ConnectResponse): void {
+    if (this.#conn !== connection) return;
+    this.#announced = connection;
     const state = response.readOnly ? 'read-only' : this.#everConnected ? 'reconnected' : 'connected';
     const event: ConnectionStateEvent = { state, sessionId: this.#sessionId, newSession: this.#replacingLostSession };
     this.#everConnected = true;
@@ -289,8 +309,13 @@ export class Session {
     this.#lastHeard = connection.lastReceived;
     const loss = new ConnectionLossError({ message: `ConnectionLoss: ${error.message}` });
     this.#credentials.onConnectionClosed(loss);
-    if (this.#closed) return;
-    this.states.emit({ state: 'suspended', sessionId: this.#sessionId, newSession: false, reason: error.message });
+    if (this.#closed || this.#authFailure) return;
+    // A connection that closed before it was announced (its credentials unanswered) changes
+    // nothing listeners were told.
+    if (this.#announced === connection) {
+      this.#announced = undefined;
+      this.states.emit({ state: 'suspended', sessionId: this.#sessionId, newSession: false, reason: error.message });
+    }
     const remaining = this.#lastHeard + this.#timeout - performance.now();
     this.#lostTimer = setTimeout(
       () => this.#lose(`no contact with any server for the session timeout (${this.#timeout} ms)`),
@@ -300,16 +325,45 @@ export class Session {
   }
 
   /**
-   * Asks the server to drop a watch that nobody here holds, unless a watcher of this client
-   * shares it (ZooKeeper keeps one registration per session, path and type: data and exist
-   * watches are one) or a request setting it is in flight. Requests are answered in order, so a
-   * watch requested after this is set after the removal.
+   * Asks the server to drop a `kind` watch on `path` (a server path) that nobody here holds,
+   * unless a watcher of this client shares it (ZooKeeper keeps one registration per session,
+   * path and type: data and exist watches are one) or a request setting it is in flight.
+   * Requests are answered in order, so a watch requested after this is set after the removal.
+   * Resolves once the server answered (or the request failed); never rejects.
    */
-  #dropServerWatch(kind: WatchKind, path: string): void {
+  async dropServerWatch(kind: WatchKind, path: string): Promise<void> {
     if (this.#closeRequested) return; // closeSession drops every watch of the session
+    const needed = (k: WatchKind) => this.watches.has(k, path) || this.watches.hasPending(k, path);
     const shared: readonly WatchKind[] = kind === 'data' || kind === 'exist' ? ['data', 'exist'] : [kind];
-    if (shared.some((k) => this.watches.has(k, path) || this.watches.hasPending(k, path))) return;
-    this.#requests.submit(dropServerWatchRequest(kind, path)).catch(() => undefined);
+    if (shared.some(needed)) return;
+    const removed = await this.#requests.submit(dropServerWatchRequest(kind, path)).catch(() => true);
+    if (removed || (kind !== 'persistent' && kind !== 'persistentRecursive')) return;
+    // ZooKeeper before 3.9 cannot remove one persistent watch type: remove every watch of this
+    // session on the path instead, unless a watcher of this client needs one of them.
+    if (ALL_WATCH_KINDS.some(needed)) return;
+    await this.#requests.submit(dropServerWatchRequest('any', path)).catch(() => undefined);
+  }
+
+  /**
+   * The server refused a credential and closes the connection. As ZooKeeper's AUTH_FAILED this
+   * ends the client: reconnecting would make it anonymous (or fail the same way). What is
+   * queued or in flight fails with `error`, as does every later request.
+   */
+  #onAuthFailed(error: ZooKeeperError): void {
+    if (this.#authFailure || this.#closeRequested) return;
+    this.#authFailure = error;
+    clearTimeout(this.#lostTimer);
+    this.#attempt?.abort(error);
+    this.#requests.failQueued(error);
+    this.#conn?.close(error, error);
+    this.states.emit({
+      state: 'auth-failed',
+      sessionId: this.#sessionId,
+      newSession: false,
+      reason: error.message,
+      error,
+    });
+    void this.close();
   }
 
   /** The session is gone (or must be presumed gone). */

@@ -4,6 +4,7 @@ import { ConnectionLossError } from '../errors.js';
 import type { CreateOptions, CreateResult, Data } from '../types.js';
 import { attempt, type OpContext } from './context.js';
 import { buildCreate, createRequest } from './create.js';
+import { syncRequest } from './misc-ops.js';
 import { existsRequest, getChildrenRequest } from './node-ops.js';
 
 /** The prefix Curator puts on protected node names: `_c_` + a UUID + `-`. */
@@ -17,7 +18,9 @@ const MAX_ATTEMPTS = 10;
  * Curator's protected create: the node name gets `_c_<uuid>-`; when a create fails with
  * ConnectionLoss (the reply was lost, the node may exist), the parent's children are searched
  * for that prefix, so the caller gets its own node back instead of leaving an orphan and
- * creating a second one. Gives up after {@link MAX_ATTEMPTS} connection losses; other errors
+ * creating a second one. The search starts with a `sync` of the parent (as Curator does): the
+ * client may have reconnected to a server that has not yet applied the create, and without it
+ * would create a second node. Gives up after {@link MAX_ATTEMPTS} connection losses; other errors
  * (SessionExpired included: an ephemeral died with the session) are thrown as they are.
  */
 export async function protectedCreate(
@@ -55,7 +58,10 @@ async function findOwn(
 ): Promise<CreateResult | undefined> {
   for (let i = 0; ; i++) {
     try {
-      const { children } = await attempt(() => ctx.session.submit(getChildrenRequest(ctx, parent, undefined), signal));
+      // After the sync the server has applied every write the leader had committed when the
+      // sync reached it, the lost create included.
+      await attempt(() => ctx.session.submit(syncRequest(ctx, parent), signal));
+      const { children } = await ctx.session.submit(getChildrenRequest(ctx, parent, undefined), signal);
       const name = children.find((c) => c.startsWith(prefix));
       if (!name) return undefined;
       const path = `${parent === '/' ? '' : parent}/${name}`;

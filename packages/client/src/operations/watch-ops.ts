@@ -88,7 +88,8 @@ export function serverWatchRequest(
   };
 }
 
-const wireTypeOfKind: Record<WatchKind, number> = {
+const wireTypeOfKind: Record<WatchKind | 'any', number> = {
+  any: WatcherType.Any,
   data: WatcherType.Data,
   exist: WatcherType.Data,
   child: WatcherType.Children,
@@ -97,15 +98,16 @@ const wireTypeOfKind: Record<WatchKind, number> = {
 };
 
 /**
- * removeWatches for a `kind` watch that the server holds on `serverPath` but no watcher of
- * this client does (the request that set it was abandoned before its reply). Its outcome does
- * not matter: NoWatcher means the watch fired or went meanwhile.
+ * removeWatches for a `kind` watch (or every watch: `'any'`) that the server holds on
+ * `serverPath` but no watcher of this client does. Resolves true when the server no longer
+ * holds it (NoWatcher included: it fired or went meanwhile), false when the server could not
+ * remove it (ZooKeeper before 3.9 answers MarshallingError for one persistent watch type).
  */
-export function dropServerWatchRequest(kind: WatchKind, serverPath: string): Request<void> {
+export function dropServerWatchRequest(kind: WatchKind | 'any', serverPath: string): Request<boolean> {
   return {
     type: OpCode.removeWatches,
     path: serverPath,
     write: (w) => RemoveWatchesRequest.encode(w, { path: serverPath, type: wireTypeOfKind[kind] }),
-    decode: () => undefined,
+    decode: (header) => header.err === ErrorCode.Ok || header.err === ErrorCode.NoWatcher,
   };
 }

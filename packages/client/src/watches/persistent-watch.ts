@@ -1,18 +1,22 @@
-import { OpCode } from '@zookit/protocol';
 import type { OpContext } from '../operations/context.js';
 import { serverPath } from '../operations/context.js';
-import { addWatchRequest, serverWatchRequest } from '../operations/watch-ops.js';
+import { addWatchRequest } from '../operations/watch-ops.js';
 import type { PersistentWatchMode } from '../types.js';
 import type { WatchEvent } from './watch-event.js';
-import type { WatchKind } from './watch-registry.js';
-
-const ALL_KINDS: readonly WatchKind[] = ['data', 'exist', 'child', 'persistent', 'persistentRecursive'];
 
 /** A persistent watch as an async iterable of its events. */
 export interface PersistentWatch extends AsyncIterableIterator<WatchEvent> {
-  /** Resolves once the server accepted the watch (events from then on are buffered); rejects if it refused. */
+  /**
+   * Resolves once the server accepted the watch (events from then on are buffered); rejects if
+   * it refused, or with an AbortError when the watch was closed before the server accepted it.
+   */
   readonly ready: Promise<void>;
-  /** Removes the watch (locally, and on the server when no other watcher of this client needs it). Idempotent. */
+  /**
+   * Removes the watch (locally, and on the server when no other watcher of this client needs
+   * it) and resolves once the server answered the removal. Closed before `ready`, it withdraws
+   * the request if it was not sent yet, else waits for the server's answer and removes the watch
+   * the server then set — either way none is left behind. Idempotent.
+   */
   close(): Promise<void>;
 }
 
@@ -34,6 +38,8 @@ export function persistentWatch(
   let wake: (() => void) | undefined;
   let ended = false;
   let removal: Promise<void> | undefined;
+  let answered = false;
+  const withdraw = new AbortController();
   const watcher = (event: WatchEvent) => {
     if (ended) return;
     buffered.push(event);
@@ -45,19 +51,19 @@ export function persistentWatch(
       ended = true;
       signal?.removeEventListener('abort', onAbort);
       wake?.();
-      const { watches } = ctx.session;
-      if (watches.remove(kind, full, watcher).length === 0 || watches.has(kind, full) || watches.hasPending(kind, full))
-        return;
+      if (!answered) {
+        // While disconnected the addWatch is still queued (or failed with its connection, which
+        // took the server's watches along): withdraw it. While connected it has been written
+        // (a connected session has sent everything submitted) and the server will set the
+        // watch: wait for that answer, which registers the watcher, and remove it below.
+        if (!ctx.session.connected) withdraw.abort(new DOMException('the watch was closed', 'AbortError'));
+        await ready.catch(() => undefined);
+      }
+      if (ctx.session.watches.remove(kind, full, watcher).length === 0) return;
+      // Disconnected: the server dropped the connection's watches, and this one is no longer
+      // registered here, so it is not set again on reconnect.
       if (!ctx.session.connected) return;
-      // Best effort: the watch is already gone locally; a server-side leftover only costs events
-      // we drop. ZooKeeper before 3.9 cannot remove one persistent watch type (it answers
-      // MarshallingError); then remove every watch on the path if no other watcher needs one.
-      const removed = await ctx.session.submit(serverWatchRequest(ctx, OpCode.removeWatches, path, mode)).then(
-        () => true,
-        () => false,
-      );
-      if (removed || ALL_KINDS.some((k) => watches.has(k, full) || watches.hasPending(k, full))) return;
-      await ctx.session.submit(serverWatchRequest(ctx, OpCode.removeWatches, path, 'any')).catch(() => undefined);
+      await ctx.session.dropServerWatch(kind, full);
     })();
     return removal;
   };
@@ -65,17 +71,29 @@ export function persistentWatch(
   signal?.addEventListener('abort', onAbort, { once: true });
   const ready = signal?.aborted
     ? Promise.reject(signal.reason)
-    : ctx.session.submit(addWatchRequest(ctx, path, mode, watcher), signal);
-  ready.catch(() => {
-    ended = true;
-    signal?.removeEventListener('abort', onAbort);
-  });
+    : ctx.session.submit(
+        addWatchRequest(ctx, path, mode, watcher),
+        signal ? AbortSignal.any([signal, withdraw.signal]) : withdraw.signal,
+      );
+  ready.then(
+    () => {
+      answered = true;
+    },
+    () => {
+      answered = true;
+      ended = true;
+      signal?.removeEventListener('abort', onAbort);
+    },
+  );
   const iterator: PersistentWatch = {
     ready,
     close,
     [Symbol.asyncIterator]: () => iterator,
     next: async () => {
-      await ready;
+      // Closed before the server accepted it: the iteration just ends.
+      await ready.catch((err: unknown) => {
+        if (!withdraw.signal.aborted) throw err;
+      });
       for (;;) {
         const event = buffered.shift();
         if (event) return { value: event, done: false };
