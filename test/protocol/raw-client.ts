@@ -87,7 +87,15 @@ export class RawClient {
     // with whatever error the socket layer picks ("ended by the other party"), not as closed.
     socket.on('end', () => this.#fail(new Error('connection closed by the server')));
     socket.on('close', () => this.#fail(new Error('connection closed')));
-    socket.on('error', (error) => this.#fail(error));
+    // A reset is the server closing too (ZooKeeper resets when it closes with our bytes unread,
+    // e.g. a ping that crossed its close): report it as closed, with the socket error as cause.
+    socket.on('error', (error: NodeJS.ErrnoException) =>
+      this.#fail(
+        error.code === 'ECONNRESET' || error.code === 'EPIPE'
+          ? new Error('connection closed by the server (reset)', { cause: error })
+          : error,
+      ),
+    );
     // Keep the session alive while a test runs (servers expire it after its timeout of silence).
     this.#ping = setInterval(
       () => this.#send(encodeRequestFrame({ xid: Xid.PING, type: OpCode.ping })),
