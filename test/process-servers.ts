@@ -43,7 +43,7 @@ class ZookitProcess implements ProcessServer {
   }
 
   async pause(): Promise<void> {
-    this.#proc.pause();
+    await this.#proc.pause();
   }
 
   async resume(): Promise<void> {

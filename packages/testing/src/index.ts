@@ -24,6 +24,7 @@ export type {
 } from './options.js';
 export type { SrvrStatus } from './parse-srvr.js';
 export { parseSrvr } from './parse-srvr.js';
+export { processStopped } from './process-stopped.js';
 export type { WaitUntilOptions } from './wait-until.js';
 export { waitUntil } from './wait-until.js';
 export type { FindZooKeeperOptions, ZooKeeperInstallation } from './zookeeper-installation.js';

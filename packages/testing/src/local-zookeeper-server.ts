@@ -87,7 +87,7 @@ export class LocalZooKeeperServer {
    * not running.
    */
   async pause(): Promise<void> {
-    this.supervisor.pause();
+    await this.supervisor.pause();
   }
 
   /** SIGCONT: undoes {@link pause}. Throws when not running. */

@@ -3,6 +3,7 @@ import { closeSync, openSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { forgetPid, killOnExit } from './exit-cleanup.js';
+import { processStopped } from './process-stopped.js';
 import { waitUntil } from './wait-until.js';
 import { ZooKeeperStartError } from './zookeeper-start-error.js';
 
@@ -180,11 +181,15 @@ export class ServerProcess {
     await this.#exited(run);
   }
 
-  /** SIGSTOP: the process keeps its sockets but answers nothing until {@link resume}. */
-  pause(): void {
+  /**
+   * SIGSTOP: the process keeps its sockets but answers nothing until {@link resume}. Resolves
+   * once every thread of it is stopped (on Linux), not merely signalled.
+   */
+  async pause(): Promise<void> {
     const run = this.#require('pause');
     this.#signal(run, 'SIGSTOP');
     run.paused = true;
+    if (run.child.pid !== undefined) await processStopped(run.child.pid);
   }
 
   /** SIGCONT after {@link pause}. */

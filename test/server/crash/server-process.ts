@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { processStopped } from '@zookit/testing';
 import { type CommandResult, runCommand } from '../../run-command.js';
 
 const packageJson = createRequire(import.meta.url).resolve('@zookit/server/package.json');
@@ -63,9 +64,10 @@ export class ServerProcess {
     });
   }
 
-  /** SIGSTOP: the process stops answering; sockets stay open. */
-  pause(): void {
+  /** SIGSTOP: the process stops answering; sockets stay open. Resolves once it is stopped. */
+  async pause(): Promise<void> {
     this.#child.kill('SIGSTOP');
+    if (this.#child.pid !== undefined) await processStopped(this.#child.pid);
   }
 
   /** SIGCONT after {@link pause}. */
