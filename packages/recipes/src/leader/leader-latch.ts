@@ -16,10 +16,11 @@ import { NoNodeError, type WatchEvent, type ZooKeeperClient } from '@zookit/clie
 import { type ConnectionErrorPolicy, isErrorState } from '../connection-error-policy.js';
 import { deleteQuietly } from '../internal/delete-quietly.js';
 import { checkPath, ensureParents } from '../internal/paths.js';
-import { sortBySequence } from '../internal/sequence-order.js';
+import { orderChildrenOf, sequenceOrder } from '../internal/sequence-order.js';
 import { Serial } from '../internal/serial.js';
 
 const LATCH = 'latch-';
+const LATCH_ORDER = sequenceOrder(LATCH);
 
 /** Options of a {@link LeaderLatch}. */
 export interface LeaderLatchOptions {
@@ -177,7 +178,7 @@ export class LeaderLatch implements AsyncDisposable {
       if (err instanceof NoNodeError) return this.#reset(); // the latch path was wiped (CURATOR-724)
       throw err;
     }
-    const sorted = sortBySequence(children, LATCH);
+    const sorted = await orderChildrenOf(this.#client, this.path, children, LATCH_ORDER);
     const ours = this.#ourPath.slice(this.path.length + 1);
     const index = sorted.indexOf(ours);
     if (index < 0) return this.#reset();

@@ -1,14 +1,14 @@
 import { ConnectionLossError, NoNodeError, SessionExpiredError, type Stat, type ZooKeeperClient } from '@zookit/client';
 import type { ConnectionErrorPolicy } from '../connection-error-policy.js';
 import { deleteQuietly } from '../internal/delete-quietly.js';
-import { sortBySequence } from '../internal/sequence-order.js';
+import { orderChildrenOf, type QueueOrder, sequenceOrder } from '../internal/sequence-order.js';
 import { createOwnNode } from './create-own-node.js';
 import { grantLease } from './grant-lease.js';
 import type { Lease } from './lease.js';
 import { wakeOn } from './wake-on.js';
 
 /**
- * Decides, from the sorted children and our index, whether we hold the lock and otherwise
+ * Decides, from the ordered children (the engine's {@link QueueOrder}) and our index, whether we hold the lock and otherwise
  * which single node to watch (the strategy of a lock recipe: mutex, semaphore-mutex, read or
  * write lock). Watching one node is what avoids the herd effect.
  */
@@ -26,6 +26,8 @@ export interface LockEngineOptions {
   readonly lockName: string;
   readonly policy: LockPolicy;
   readonly errorPolicy: ConnectionErrorPolicy;
+  /** How the queue is ordered. Default: by the sequence after `lockName` (`sequenceOrder(lockName)`). */
+  readonly order?: QueueOrder;
 }
 
 /** The standard exclusive policy: first in the queue holds; others watch their predecessor. */
@@ -43,9 +45,11 @@ export function exclusivePolicy(maxLeases = 1): LockPolicy {
  */
 export class LockEngine {
   readonly #o: LockEngineOptions;
+  readonly #order: QueueOrder;
 
   constructor(options: LockEngineOptions) {
     this.#o = options;
+    this.#order = options.order ?? sequenceOrder(options.lockName);
   }
 
   get basePath(): string {
@@ -92,7 +96,7 @@ export class LockEngine {
         firstLook?.includes(node.name) === true
           ? firstLook
           : (await this.#o.client.getChildren(this.#o.basePath, { signal })).children;
-      const sorted = sortBySequence(children, this.#o.lockName);
+      const sorted = await orderChildrenOf(this.#o.client, this.#o.basePath, children, this.#order, signal);
       const index = sorted.indexOf(node.name);
       const stat =
         node.stat.ephemeralOwner === this.#o.client.sessionId
@@ -138,7 +142,7 @@ export class LockEngine {
     signal: AbortSignal | undefined,
     firstLook: string[] | undefined,
   ): Promise<'acquired' | 'gone'> {
-    const { client, basePath, lockName, policy } = this.#o;
+    const { client, basePath, policy } = this.#o;
     let known = firstLook?.includes(name) === true ? firstLook : undefined;
     for (;;) {
       signal?.throwIfAborted();
@@ -152,7 +156,7 @@ export class LockEngine {
         if (err instanceof NoNodeError) return 'gone';
         throw err;
       }
-      const sorted = sortBySequence(children, lockName);
+      const sorted = await orderChildrenOf(client, basePath, children, this.#order, signal);
       const index = sorted.indexOf(name);
       if (index < 0) return 'gone';
       const decision = policy(sorted, index);
