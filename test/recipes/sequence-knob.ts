@@ -51,8 +51,9 @@ export async function watchedBy(server: ZooKeeperServer, zk: ZooKeeperClient): P
 }
 
 /**
- * Waits until `zk` waits on `path` (its only watch on the server), failing at once if `holds()`
- * says it was granted instead (what a text-ordered queue does after the wrap).
+ * Waits until `zk` waits on `path` (its only watch on the server besides one on its own node
+ * `own`, which a leader latch watches), failing at once if `holds()` says it was granted
+ * instead (what a text-ordered queue does after the wrap).
  */
 export async function waitsOn(
   server: ZooKeeperServer,
@@ -60,8 +61,10 @@ export async function waitsOn(
   path: string,
   who: string,
   holds: () => boolean,
+  own?: string,
 ): Promise<void> {
-  await waitUntil(async () => holds() || (await watchedBy(server, zk)).join() === path, {
+  const waiting = async () => (await watchedBy(server, zk)).filter((p) => p !== own).join() === path;
+  await waitUntil(async () => holds() || (await waiting()), {
     ...WAIT,
     description: `${who} to watch ${path}`,
   });

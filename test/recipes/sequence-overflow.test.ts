@@ -47,8 +47,8 @@ describe('Sequence counter wrap on the bundled server', () => {
   const { client } = fx;
   const server = bundled.server;
   const parentAt = (zk: ZooKeeperClient, next: number) => parentAtOn(server(), zk, next);
-  const waitsOn = (zk: ZooKeeperClient, path: string, who: string, holds: () => boolean) =>
-    waitsOnOn(server(), zk, path, who, holds);
+  const waitsOn = (zk: ZooKeeperClient, path: string, who: string, holds: () => boolean, own?: string) =>
+    waitsOnOn(server(), zk, path, who, holds, own);
 
   /** The sequence text of a node: what follows `name`. */
   const sequence = (path: string, name: string) => path.slice(path.lastIndexOf(name) + name.length);
@@ -195,7 +195,9 @@ describe('Sequence counter wrap on the bundled server', () => {
       const latch = fx.track(new LeaderLatch(zk, path, { id: `L${i + 1}` }));
       await latch.start();
       // Each one waits behind the one before (the first leads).
-      if (i > 0) await waitsOn(zk, latches[i - 1]?.ourPath as string, latch.id, () => latch.hasLeadership);
+      if (i > 0) {
+        await waitsOn(zk, latches[i - 1]?.ourPath as string, latch.id, () => latch.hasLeadership, latch.ourPath);
+      }
       latches.push(latch);
     }
     expect(latches.map((l) => sequence(l.ourPath as string, '-latch-'))).toEqual([

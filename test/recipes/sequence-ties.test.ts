@@ -147,7 +147,7 @@ describe('Tied sequence suffixes on the bundled server', () => {
     await first.awaitLeadership();
     const second = fx.track(new LeaderLatch(b, path, { id: 'second' }));
     await second.start();
-    await waitsOn(server(), b, first.ourPath as string, 'second', () => second.hasLeadership);
+    await waitsOn(server(), b, first.ourPath as string, 'second', () => second.hasLeadership, second.ourPath);
     const rival = await competitor(f, path, 'latch-', second.ourPath as string);
     await first.close();
     const leadership = await granted(observe(second.awaitLeadership()), 'second');
