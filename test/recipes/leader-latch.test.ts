@@ -94,6 +94,18 @@ describe.each(serverTargets)('LeaderLatch on $name', (target) => {
     }
   });
 
+  it('silent close – listeners are not told, but the leadership signal aborts', async () => {
+    const path = `/election/${randomUUID()}`;
+    const a = await latch(path, 'a', { closeMode: 'silent' });
+    const lead = await a.latch.awaitLeadership();
+    const changes: boolean[] = [];
+    a.latch.onChange((isLeader) => changes.push(isLeader));
+    await a.latch.close();
+    expect(lead.signal.aborted).toBe(true);
+    expect(a.latch.hasLeadership).toBe(false);
+    expect(changes).toEqual([]);
+  });
+
   it('awaitLeadership honours its signal and close; close leaves no node', async () => {
     const path = `/election/${randomUUID()}`;
     const a = await latch(path, 'a');

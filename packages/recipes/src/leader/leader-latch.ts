@@ -14,10 +14,12 @@
  * - Leadership is granted only when our node is first AND its ephemeralOwner is the current
  *   session (a node left by an expired session never makes us leader: CURATOR-696).
  * - close(): deletes our node, removes our watches and listeners; idempotent. A leader that
- *   closes tells listeners (`closeMode: 'notify'`, default) or not (`'silent'`).
+ *   closes aborts its signal and tells listeners (`closeMode: 'notify'`, default) or not
+ *   (`'silent'`).
  */
 import { NoNodeError, type WatchEvent, type Watcher, type ZooKeeperClient } from '@zookit/client';
 import { type ConnectionErrorPolicy, isErrorState } from '../connection-error-policy.js';
+import { publishLeadership } from '../diagnostics.js';
 import { deleteQuietly } from '../internal/delete-quietly.js';
 import { checkPath, ensureParents } from '../internal/paths.js';
 import { orderChildrenOf, sequenceOrder } from '../internal/sequence-order.js';
@@ -135,8 +137,7 @@ export class LeaderLatch implements AsyncDisposable {
     this.#unsubscribe?.();
     await this.#serial.run(async () => {
       await this.#unwatch();
-      if (this.#closeMode === 'notify') this.#setLeader(false);
-      else this.#leadership = undefined;
+      this.#setLeader(false, undefined, this.#closeMode === 'notify');
       if (wasStarted) await this.#leaveNode();
     });
     this.#listeners.clear();
@@ -267,7 +268,8 @@ export class LeaderLatch implements AsyncDisposable {
       await this.#client.removeWatches(watched.path, { type: 'data', watcher: watched.watcher }).catch(() => undefined);
   }
 
-  #setLeader(leader: boolean, token?: bigint): void {
+  /** Changes leadership, telling listeners unless `notify` is false (a silent close). */
+  #setLeader(leader: boolean, token?: bigint, notify = true): void {
     if (leader === (this.#leadership !== undefined)) return;
     if (leader) {
       this.#leadership = { token: token as bigint, path: this.#ourPath as string, controller: new AbortController() };
@@ -276,6 +278,8 @@ export class LeaderLatch implements AsyncDisposable {
       this.#leadership?.controller.abort(new Error(`leadership of ${this.path} ended`));
       this.#leadership = undefined;
     }
+    publishLeadership({ event: leader ? 'granted' : 'lost', recipe: 'LeaderLatch', path: this.path, id: this.id });
+    if (!notify) return;
     for (const listener of [...this.#listeners]) {
       try {
         listener(leader);

@@ -26,6 +26,7 @@
  */
 import { isRetryable, NoNodeError, type RetryPolicy, SessionExpiredError, type ZooKeeperClient } from '@zookit/client';
 import { type ConnectionErrorPolicy, isErrorState } from '../connection-error-policy.js';
+import { publishLeadership } from '../diagnostics.js';
 import { checkPath } from '../internal/paths.js';
 import { orderChildrenOf, sequenceOrder } from '../internal/sequence-order.js';
 import { type Lease, LeaseLostError } from '../locks/lease.js';
@@ -232,6 +233,12 @@ export class LeaderSelector implements AsyncDisposable {
       signal: AbortSignal.any([lease.signal, controller.signal]),
     };
     this.#leading = { leadership, controller };
+    // Leadership is lost at the first of its signal aborting and takeLeadership settling.
+    const publish = (event: 'granted' | 'lost') =>
+      publishLeadership({ event, recipe: 'LeaderSelector', path: this.path, id: this.id });
+    const lost = () => publish('lost');
+    publish('granted');
+    leadership.signal.addEventListener('abort', lost, { once: true });
     this.#notify(true);
     try {
       await this.#options.takeLeadership(leadership);
@@ -239,6 +246,10 @@ export class LeaderSelector implements AsyncDisposable {
       this.#report(err);
     } finally {
       this.#leading = undefined;
+      if (!leadership.signal.aborted) {
+        leadership.signal.removeEventListener('abort', lost);
+        lost();
+      }
       this.#notify(false);
     }
   }

@@ -1,5 +1,6 @@
 import { ConnectionLossError, NoNodeError, SessionExpiredError, type Stat, type ZooKeeperClient } from '@zookit/client';
 import type { ConnectionErrorPolicy } from '../connection-error-policy.js';
+import type { LeaseEvent } from '../diagnostics.js';
 import { deleteQuietly } from '../internal/delete-quietly.js';
 import { orderChildrenOf, type QueueOrder, sequenceOrder } from '../internal/sequence-order.js';
 import { createOwnNode } from './create-own-node.js';
@@ -26,6 +27,8 @@ export interface LockEngineOptions {
   readonly lockName: string;
   readonly policy: LockPolicy;
   readonly errorPolicy: ConnectionErrorPolicy;
+  /** Reported on the lease diagnostics channel (`LEASE_CHANNEL`) with `basePath`; no events without it. */
+  readonly recipe?: LeaseEvent['recipe'];
   /** How the queue is ordered. Default: by the sequence after `lockName` (`sequenceOrder(lockName)`). */
   readonly order?: QueueOrder;
 }
@@ -46,10 +49,12 @@ export function exclusivePolicy(maxLeases = 1): LockPolicy {
 export class LockEngine {
   readonly #o: LockEngineOptions;
   readonly #order: QueueOrder;
+  readonly #origin: Pick<LeaseEvent, 'recipe' | 'path'> | undefined;
 
   constructor(options: LockEngineOptions) {
     this.#o = options;
     this.#order = options.order ?? sequenceOrder(options.lockName);
+    this.#origin = options.recipe && { recipe: options.recipe, path: options.basePath };
   }
 
   get basePath(): string {
@@ -84,7 +89,7 @@ export class LockEngine {
         await deleteQuietly(this.#o.client, node.path);
         continue;
       }
-      return grantLease(this.#o.client, node.path, stat, this.#o.errorPolicy);
+      return grantLease(this.#o.client, node.path, stat, this.#o.errorPolicy, this.#origin);
     }
   }
 
@@ -103,7 +108,7 @@ export class LockEngine {
           ? node.stat
           : (await this.#o.client.exists(node.path, { signal })).stat;
       if (index >= 0 && this.#o.policy(sorted, index).acquired && stat?.ephemeralOwner === this.#o.client.sessionId) {
-        return grantLease(this.#o.client, node.path, stat, this.#o.errorPolicy);
+        return grantLease(this.#o.client, node.path, stat, this.#o.errorPolicy, this.#origin);
       }
     } catch (err) {
       await deleteQuietly(this.#o.client, node.path);

@@ -55,6 +55,7 @@ export class Mutex {
       lockName: 'lock-',
       policy: exclusivePolicy(1),
       errorPolicy: options.errorPolicy ?? 'standard',
+      recipe: 'Mutex',
     });
   }
 

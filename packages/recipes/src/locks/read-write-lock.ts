@@ -114,6 +114,7 @@ export class ReadWriteLock {
         policy,
         errorPolicy: this.#errorPolicy,
         order: readWriteOrder,
+        recipe: 'ReadWriteLock',
       });
     this.#engines = { read: engine(READ_LOCK_NAME, readerPolicy), write: engine(WRITE_LOCK_NAME, writerPolicy) };
     const half = (mode: Mode) =>
@@ -177,7 +178,12 @@ export class ReadWriteLock {
         await deleteQuietly(this.#client, node.path);
         throw err;
       }
-      if (!tied) return grantLease(this.#client, node.path, node.stat, this.#errorPolicy);
+      if (!tied) {
+        return grantLease(this.#client, node.path, node.stat, this.#errorPolicy, {
+          recipe: 'ReadWriteLock',
+          path: this.path,
+        });
+      }
     }
     await deleteQuietly(this.#client, node.path);
     if (tied) throw new LockRefusedError('tied', this.path);
