@@ -94,6 +94,18 @@ describe.each(serverTargets)('LeaderLatch on $name', (target) => {
     }
   });
 
+  it('silent close – listeners are not told, but the leadership signal aborts', async () => {
+    const path = `/election/${randomUUID()}`;
+    const a = await latch(path, 'a', { closeMode: 'silent' });
+    const lead = await a.latch.awaitLeadership();
+    const changes: boolean[] = [];
+    a.latch.onChange((isLeader) => changes.push(isLeader));
+    await a.latch.close();
+    expect(lead.signal.aborted).toBe(true);
+    expect(a.latch.hasLeadership).toBe(false);
+    expect(changes).toEqual([]);
+  });
+
   it('awaitLeadership honours its signal and close; close leaves no node', async () => {
     const path = `/election/${randomUUID()}`;
     const a = await latch(path, 'a');
@@ -104,5 +116,43 @@ describe.each(serverTargets)('LeaderLatch on $name', (target) => {
     await b.latch.close();
     await expect(waiting).rejects.toThrow(/closed/);
     expect((await a.client.getChildren(path)).children).toHaveLength(1);
+  });
+
+  it('a deleted node (an operator forcing an election) – the leader steps down at once, the next leads, never two; both rejoin', async () => {
+    const path = `/election/${randomUUID()}`;
+    const a = await latch(path, 'a');
+    const lead = await a.latch.awaitLeadership();
+    const b = await latch(path, 'b');
+    const c = await latch(path, 'c');
+    const ls = [a.latch, b.latch, c.latch];
+    let most = 0;
+    for (const l of ls) l.onChange(() => (most = Math.max(most, leaders(ls).length)));
+    const operator = await fx.client();
+    /** Whether `l` is in the election again with a node of its own other than `old`. */
+    const rejoined = async (l: LeaderLatch, old: string) => {
+      const ours = l.ourPath;
+      return ours !== undefined && ours !== old && (await operator.exists(ours)).stat !== null;
+    };
+    await operator.delete(lead.path);
+    await waitUntil(async () => lead.signal.aborted, {
+      timeout: 5000,
+      interval: 10,
+      description: "a's signal to abort",
+    });
+    expect(a.latch.hasLeadership).toBe(false);
+    await waitUntil(async () => leaders(ls).join() === 'b' && (await rejoined(a.latch, lead.path)), {
+      timeout: 5000,
+      interval: 10,
+      description: 'b to lead and a to rejoin',
+    });
+    // A non-leader whose node is deleted joins again too (it does not wait for its predecessor to go).
+    const cNode = c.latch.ourPath as string;
+    await operator.delete(cNode);
+    await waitUntil(async () => rejoined(c.latch, cNode), { timeout: 5000, interval: 10, description: 'c to rejoin' });
+    expect(leaders(ls)).toEqual(['b']);
+    expect(most).toBe(1);
+    // One node per latch: no rejoin left a second one behind.
+    const { children } = await operator.getChildren(path);
+    expect(children.map((n) => `${path}/${n}`).sort()).toEqual(ls.map((l) => l.ourPath).sort());
   });
 });

@@ -132,6 +132,42 @@ describe.each(serverTargets)('LeaderSelector on $name', (target) => {
     expect(aTokens[1]).toBeGreaterThan((bLead as Leadership).token);
   });
 
+  it('the leader’s node deleted (an operator forcing an election): its signal aborts (deleted), the next leads, never two', async () => {
+    const path = `/leader/${randomUUID()}`;
+    const [a, b, operator] = await Promise.all([client(), client(), client()]);
+    const leads: Leadership[] = [];
+    let inside = 0;
+    let most = 0;
+    const take = async (leadership: Leadership) => {
+      leads.push(leadership);
+      most = Math.max(most, ++inside);
+      await aborted(leadership.signal);
+      inside--;
+    };
+    const selA = selector(a, path, { id: 'a', autoRequeue: true, takeLeadership: take });
+    await waitUntil(async () => selA.hasLeadership, { timeout: 5000, interval: 10, description: 'a to lead' });
+    const selB = selector(b, path, { id: 'b', takeLeadership: take });
+    await waitUntil(async () => (await operator.getChildren(path)).children.length === 2, {
+      timeout: 5000,
+      interval: 10,
+      description: 'b queued',
+    });
+    const first = leads[0] as Leadership;
+    await operator.delete(first.path);
+    await waitUntil(async () => selB.hasLeadership, { timeout: 5000, interval: 10, description: 'b to lead' });
+    expect(first.signal.aborted).toBe(true);
+    expect(first.signal.reason).toSatisfy((r) => r instanceof LeaseLostError && r.reason === 'deleted');
+    expect(selA.hasLeadership).toBe(false);
+    expect(most).toBe(1);
+    // autoRequeue: a queues again behind b.
+    await waitUntil(async () => (await nodesOf(a, path, operator)).length === 1, {
+      timeout: 5000,
+      interval: 10,
+      description: 'a to queue again',
+    });
+    expect(leads).toHaveLength(2);
+  });
+
   it('a session lost between grant and dispatch never invokes takeLeadership; the selector queues again', async () => {
     const path = `/leader/${randomUUID()}`;
     const zk = await client();

@@ -4,28 +4,12 @@
 // the counter and 2^31 creates are not feasible, so the bundled server's testing knob
 // (`server.core.setNextSequence`) starts it just below the wrap. (ZooKeeper 3.8 does not wrap
 // cleanly either: docs/compatibility.md.)
-import { randomUUID } from 'node:crypto';
 import type { ZooKeeperClient } from '@zookit/client';
 import { LeaderLatch, type Lease, Mutex, ReadWriteLock } from '@zookit/recipes';
-import { ZooKeeperServer } from '@zookit/server';
-import { fourLetterWord, waitUntil } from '@zookit/testing';
+import { waitUntil } from '@zookit/testing';
 import { describe, expect, it } from 'vitest';
-import type { ServerTarget } from '../servers.js';
 import { useRecipeFixture } from './recipe-fixture.js';
-
-const INT32_MAX = 2 ** 31 - 1;
-const WAIT = { timeout: 5000, interval: 10 };
-
-/** The bundled server, started through the fixture and kept here for its testing knob. */
-let bundled: ZooKeeperServer | undefined;
-const zookit: ServerTarget = {
-  name: 'zookit',
-  start: async ({ tickTime }) => {
-    const server = await ZooKeeperServer.start({ tickTime });
-    bundled = server;
-    return { connectString: server.connectString, stop: () => server.close() };
-  },
-};
+import { bundledServer, INT32_MAX, parentAt as parentAtOn, WAIT, waitsOn as waitsOnOn } from './sequence-knob.js';
 
 /**
  * Records who holds what, in grant order. A grant beside a writer, or a write beside anyone, is
@@ -58,41 +42,13 @@ function holders() {
 }
 
 describe('Sequence counter wrap on the bundled server', () => {
-  const fx = useRecipeFixture(zookit);
+  const bundled = bundledServer();
+  const fx = useRecipeFixture(bundled.target);
   const { client } = fx;
-  const server = () => bundled as ZooKeeperServer;
-
-  /** A persistent parent (a container would be reaped while empty) whose next child is numbered `next`. */
-  async function parentAt(zk: ZooKeeperClient, next: number): Promise<string> {
-    const path = `/wrap-${randomUUID()}`;
-    await zk.create(path, null);
-    server().core.setNextSequence(path, next);
-    return path;
-  }
-
-  /** Paths the server watches for `zk`'s session (`wchc`). */
-  async function watchedBy(zk: ZooKeeperClient): Promise<string[]> {
-    const answer = await fourLetterWord(server().host, server().port, 'wchc');
-    const paths: string[] = [];
-    let session: bigint | undefined;
-    for (const line of answer.split('\n')) {
-      if (/^0x[0-9a-f]+$/i.test(line)) session = BigInt(line);
-      else if (line.trim() !== '' && session === zk.sessionId) paths.push(line.trim());
-    }
-    return paths;
-  }
-
-  /**
-   * Waits until `zk` waits on `path` (its only watch on the server), failing at once if `holds()`
-   * says it was granted instead (what a text-ordered queue does after the wrap).
-   */
-  async function waitsOn(zk: ZooKeeperClient, path: string, who: string, holds: () => boolean): Promise<void> {
-    await waitUntil(async () => holds() || (await watchedBy(zk)).join() === path, {
-      ...WAIT,
-      description: `${who} to watch ${path}`,
-    });
-    expect(holds(), `${who} holds instead of waiting on ${path}`).toBe(false);
-  }
+  const server = bundled.server;
+  const parentAt = (zk: ZooKeeperClient, next: number) => parentAtOn(server(), zk, next);
+  const waitsOn = (zk: ZooKeeperClient, path: string, who: string, holds: () => boolean, own?: string) =>
+    waitsOnOn(server(), zk, path, who, holds, own);
 
   /** The sequence text of a node: what follows `name`. */
   const sequence = (path: string, name: string) => path.slice(path.lastIndexOf(name) + name.length);
@@ -239,7 +195,9 @@ describe('Sequence counter wrap on the bundled server', () => {
       const latch = fx.track(new LeaderLatch(zk, path, { id: `L${i + 1}` }));
       await latch.start();
       // Each one waits behind the one before (the first leads).
-      if (i > 0) await waitsOn(zk, latches[i - 1]?.ourPath as string, latch.id, () => latch.hasLeadership);
+      if (i > 0) {
+        await waitsOn(zk, latches[i - 1]?.ourPath as string, latch.id, () => latch.hasLeadership, latch.ourPath);
+      }
       latches.push(latch);
     }
     expect(latches.map((l) => sequence(l.ourPath as string, '-latch-'))).toEqual([

@@ -27,6 +27,8 @@ export { OutcomeUnknownError } from './counters/outcome-unknown-error.js';
 export { SharedCount } from './counters/shared-count.js';
 export type { SharedCallOptions, Versioned } from './counters/shared-node.js';
 export { SharedValue } from './counters/shared-value.js';
+export type { LeadershipEvent, LeaseEvent } from './diagnostics.js';
+export { LEADERSHIP_CHANNEL, LEASE_CHANNEL } from './diagnostics.js';
 export { FencedOutError, FencedStore } from './fencing/fenced-store.js';
 export { guardedSetData } from './fencing/guarded-write.js';
 export { fencedUpdate } from './fencing/sql.js';

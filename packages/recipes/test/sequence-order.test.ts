@@ -2,8 +2,15 @@
 // ZooKeeper's %010d suffixes of a signed 32-bit counter, compared as serial numbers across the wrap.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareSequences, sequenceOf, sortBySequence } from '../src/internal/sequence-order.js';
-import { sortReadWrite } from '../src/locks/read-write-order.js';
+import {
+  compareSequences,
+  orderChildren,
+  sequenceOf,
+  sequenceOrder,
+  sortBySequence,
+  tiedChildren,
+} from '../src/internal/sequence-order.js';
+import { readWriteOrder, sortReadWrite } from '../src/locks/read-write-order.js';
 
 /** Java's String.format("%010d", n), for building names the way ZooKeeper does. */
 const seq = (n: number) => (n < 0 ? `-${String(-n).padStart(9, '0')}` : String(n).padStart(10, '0'));
@@ -127,5 +134,69 @@ describe('sequence order', () => {
     const created = [r('a', 2147483646), w('b', INT32_MAX), r('b2', INT32_MAX), r('c', INT32_MIN), w('d', -2147483647)];
     expect(sortReadWrite([...created].reverse())).toEqual(created);
     expect(sortReadWrite([created[3], created[2], created[4], created[1], created[0]] as string[])).toEqual(created);
+  });
+
+  it('ties – only children sharing a suffix are tied (the protection prefix does not count)', () => {
+    const order = sequenceOrder('lock-');
+    expect(tiedChildren([lock('a', 1), lock('b', 2), lock('c', 3)], order)).toEqual([]);
+    expect(tiedChildren([lock('a', INT32_MAX), lock('b', 2), lock('c', INT32_MAX)], order)).toEqual([
+      lock('a', INT32_MAX),
+      lock('c', INT32_MAX),
+    ]);
+    // Read-write lock: a writer and a read share a sequence across the halves.
+    const w = `_c_w-__WRIT__${seq(INT32_MAX)}`;
+    const r = `_c_r-__READ__${seq(INT32_MAX)}`;
+    expect(tiedChildren([w, `_c_x-__READ__${seq(5)}`, r], readWriteOrder)).toEqual([w, r]);
+  });
+
+  it('ties – equal suffixes (ZooKeeper 3.8 saturated at 2147483647) are ordered by czxid, not by name', () => {
+    // Created in the order z, a, m (czxids 10, 20, 30), all named …2147483647 by a saturated counter.
+    const [z, a, m] = [lock('z', INT32_MAX), lock('a', INT32_MAX), lock('m', INT32_MAX)] as [string, string, string];
+    const czxids = new Map([
+      [z, 10n],
+      [a, 20n],
+      [m, 30n],
+    ]);
+    const before = lock('b', INT32_MAX - 1);
+    for (const listed of [
+      [m, a, before, z],
+      [a, z, m, before],
+    ]) {
+      expect(sequenceOrder('lock-').sort(listed, czxids)).toEqual([before, z, a, m]);
+      // Without czxids: by name, which is not creation order.
+      expect(sortBySequence(listed, 'lock-')).toEqual([before, a, m, z]);
+    }
+    const w = (u: string) => `_c_${u}-__WRIT__${seq(INT32_MAX)}`;
+    const r = (u: string) => `_c_${u}-__READ__${seq(INT32_MAX)}`;
+    const rw = new Map([
+      [w('z'), 1n],
+      [r('a'), 2n],
+      [w('b'), 3n],
+    ]);
+    expect(sortReadWrite([w('b'), r('a'), w('z')], rw)).toEqual([w('z'), r('a'), w('b')]);
+  });
+
+  it('orderChildren – reads the czxid of tied children only, and only when a tie exists; drops tied children gone', async () => {
+    const order = sequenceOrder('lock-');
+    const reads: string[] = [];
+    const czxids = new Map<string, bigint>([
+      [lock('z', INT32_MAX), 7n],
+      [lock('a', INT32_MAX), 9n],
+    ]);
+    const readCzxid = async (child: string) => {
+      reads.push(child);
+      return czxids.get(child);
+    };
+    const untied = [lock('b', 3), lock('a', 1), lock('c', 2)];
+    expect(await orderChildren(untied, order, readCzxid)).toEqual([lock('a', 1), lock('c', 2), lock('b', 3)]);
+    expect(reads).toEqual([]);
+    const gone = lock('0', INT32_MAX);
+    const tied = [lock('a', INT32_MAX), lock('b', 3), gone, lock('z', INT32_MAX)];
+    expect(await orderChildren(tied, order, readCzxid)).toEqual([
+      lock('b', 3),
+      lock('z', INT32_MAX),
+      lock('a', INT32_MAX),
+    ]);
+    expect(reads.sort()).toEqual([gone, lock('a', INT32_MAX), lock('z', INT32_MAX)].sort());
   });
 });

@@ -7,19 +7,26 @@
  *   session policy it is kept through a disconnect shorter than the session timeout.
  * - reconnected (same session): leadership is re-checked from the children — never assumed.
  * - lost / new session: leadership ends; the latch joins again with a new node.
+ * - our node deleted by someone else while the session lives (an operator forcing an
+ *   election): leadership ends at once (listeners told, signal aborted), and the latch joins
+ *   again with a new node, as a non-leader does too. The latch watches its own node (a data
+ *   watch, one per latch) besides its predecessor.
  * - Leadership is granted only when our node is first AND its ephemeralOwner is the current
  *   session (a node left by an expired session never makes us leader: CURATOR-696).
  * - close(): deletes our node, removes our watches and listeners; idempotent. A leader that
- *   closes tells listeners (`closeMode: 'notify'`, default) or not (`'silent'`).
+ *   closes aborts its signal and tells listeners (`closeMode: 'notify'`, default) or not
+ *   (`'silent'`).
  */
-import { NoNodeError, type WatchEvent, type ZooKeeperClient } from '@zookit/client';
+import { NoNodeError, type WatchEvent, type Watcher, type ZooKeeperClient } from '@zookit/client';
 import { type ConnectionErrorPolicy, isErrorState } from '../connection-error-policy.js';
+import { publishLeadership } from '../diagnostics.js';
 import { deleteQuietly } from '../internal/delete-quietly.js';
 import { checkPath, ensureParents } from '../internal/paths.js';
-import { sortBySequence } from '../internal/sequence-order.js';
+import { orderChildrenOf, sequenceOrder } from '../internal/sequence-order.js';
 import { Serial } from '../internal/serial.js';
 
 const LATCH = 'latch-';
+const LATCH_ORDER = sequenceOrder(LATCH);
 
 /** Options of a {@link LeaderLatch}. */
 export interface LeaderLatchOptions {
@@ -52,6 +59,8 @@ export class LeaderLatch implements AsyncDisposable {
   #leadership: { token: bigint; path: string; controller: AbortController } | undefined;
   #unsubscribe: (() => void) | undefined;
   #watched: { path: string; watcher: (e: WatchEvent) => void } | undefined;
+  /** The data watch on our own node, while it is registered. */
+  #ownWatch: { path: string; watcher: Watcher } | undefined;
   #waiters = new Set<() => void>();
 
   constructor(client: ZooKeeperClient, path: string, options: LeaderLatchOptions = {}) {
@@ -128,10 +137,8 @@ export class LeaderLatch implements AsyncDisposable {
     this.#unsubscribe?.();
     await this.#serial.run(async () => {
       await this.#unwatch();
-      if (this.#closeMode === 'notify') this.#setLeader(false);
-      else this.#leadership = undefined;
-      if (wasStarted && this.#ourPath) await deleteQuietly(this.#client, this.#ourPath);
-      this.#ourPath = undefined;
+      this.#setLeader(false, undefined, this.#closeMode === 'notify');
+      if (wasStarted) await this.#leaveNode();
     });
     this.#listeners.clear();
     for (const wake of [...this.#waiters]) wake();
@@ -153,8 +160,7 @@ export class LeaderLatch implements AsyncDisposable {
     if (this.#state !== 'started') return;
     this.#setLeader(false);
     await this.#unwatch();
-    if (this.#ourPath) await deleteQuietly(this.#client, this.#ourPath);
-    this.#ourPath = undefined;
+    await this.#leaveNode();
     await ensureParents(this.#client, `${this.path}/${LATCH}`);
     const { path } = await this.#client.create(`${this.path}/${LATCH}`, this.id, {
       mode: 'ephemeral-sequential',
@@ -169,7 +175,11 @@ export class LeaderLatch implements AsyncDisposable {
   }
 
   async #check(): Promise<void> {
-    if (this.#state !== 'started' || !this.#ourPath) return;
+    if (this.#state !== 'started') return;
+    const ours = this.#ourPath;
+    // No node: our node was deleted, or a reset failed half-way (a connection loss): join again.
+    if (!ours) return this.#reset();
+    if (this.#ownWatch?.path !== ours && !(await this.#watchOwn(ours))) return this.#reset();
     let children: string[];
     try {
       ({ children } = await this.#client.getChildren(this.path));
@@ -177,15 +187,17 @@ export class LeaderLatch implements AsyncDisposable {
       if (err instanceof NoNodeError) return this.#reset(); // the latch path was wiped (CURATOR-724)
       throw err;
     }
-    const sorted = sortBySequence(children, LATCH);
-    const ours = this.#ourPath.slice(this.path.length + 1);
-    const index = sorted.indexOf(ours);
+    const sorted = await orderChildrenOf(this.#client, this.path, children, LATCH_ORDER);
+    // Our node's deletion noticed meanwhile (its watcher cleared #ourPath): the next check joins again.
+    if (this.#ourPath !== ours) return;
+    const index = sorted.indexOf(ours.slice(this.path.length + 1));
     if (index < 0) return this.#reset();
     if (index === 0) {
-      const { stat } = await this.#client.exists(this.#ourPath);
+      const { stat } = await this.#client.exists(ours);
+      if (this.#ourPath !== ours) return;
       if (stat && stat.ephemeralOwner === this.#client.sessionId) {
         await this.#unwatch();
-        this.#setLeader(true, stat.czxid);
+        if (this.#ourPath === ours) this.#setLeader(true, stat.czxid);
         return;
       }
       return this.#reset();
@@ -206,6 +218,49 @@ export class LeaderLatch implements AsyncDisposable {
     }
   }
 
+  /**
+   * Sets a data watch on our node `path`; false if it is gone. Its deletion while we still own
+   * it (by an operator, or anyone) ends leadership at once, in the watch callback rather than
+   * after the round trips of a check, so an old leader never overlaps the next one longer than
+   * the event takes to arrive; then the latch joins again. getData, not exists: on a node
+   * already gone, exists would leave a watch for its creation.
+   */
+  async #watchOwn(path: string): Promise<boolean> {
+    const watcher: Watcher = (event) => {
+      if (this.#ownWatch?.watcher === watcher) this.#ownWatch = undefined;
+      if (this.#state !== 'started' || this.#ourPath !== path) return;
+      if (event.type === 'NodeDeleted') {
+        this.#ourPath = undefined; // nothing left to delete; a check in flight sees it and stops
+        this.#setLeader(false);
+        this.#background(() => this.#check());
+      } else if (event.type === 'NodeDataChanged') {
+        this.#background(() => this.#check()); // a data change is not an end: watch again
+      }
+    };
+    try {
+      await this.#client.getData(path, { watch: watcher });
+    } catch (err) {
+      if (err instanceof NoNodeError) return false;
+      throw err;
+    }
+    this.#ownWatch = { path, watcher };
+    return true;
+  }
+
+  /**
+   * Deletes our node, if any. Our delete also ends our own watch: the server fires it (its
+   * callback finds #ourPath cleared) before it answers. A node left in place keeps the watch,
+   * so it is removed.
+   */
+  async #leaveNode(): Promise<void> {
+    const path = this.#ourPath;
+    const own = this.#ownWatch;
+    this.#ourPath = undefined;
+    this.#ownWatch = undefined;
+    if (!path || (await deleteQuietly(this.#client, path)) || own?.path !== path) return;
+    await this.#client.removeWatches(path, { type: 'data', watcher: own.watcher }).catch(() => undefined);
+  }
+
   async #unwatch(): Promise<void> {
     const watched = this.#watched;
     this.#watched = undefined;
@@ -213,7 +268,8 @@ export class LeaderLatch implements AsyncDisposable {
       await this.#client.removeWatches(watched.path, { type: 'data', watcher: watched.watcher }).catch(() => undefined);
   }
 
-  #setLeader(leader: boolean, token?: bigint): void {
+  /** Changes leadership, telling listeners unless `notify` is false (a silent close). */
+  #setLeader(leader: boolean, token?: bigint, notify = true): void {
     if (leader === (this.#leadership !== undefined)) return;
     if (leader) {
       this.#leadership = { token: token as bigint, path: this.#ourPath as string, controller: new AbortController() };
@@ -222,6 +278,8 @@ export class LeaderLatch implements AsyncDisposable {
       this.#leadership?.controller.abort(new Error(`leadership of ${this.path} ended`));
       this.#leadership = undefined;
     }
+    publishLeadership({ event: leader ? 'granted' : 'lost', recipe: 'LeaderLatch', path: this.path, id: this.id });
+    if (!notify) return;
     for (const listener of [...this.#listeners]) {
       try {
         listener(leader);

@@ -26,8 +26,9 @@
  */
 import { isRetryable, NoNodeError, type RetryPolicy, SessionExpiredError, type ZooKeeperClient } from '@zookit/client';
 import { type ConnectionErrorPolicy, isErrorState } from '../connection-error-policy.js';
+import { publishLeadership } from '../diagnostics.js';
 import { checkPath } from '../internal/paths.js';
-import { sortBySequence } from '../internal/sequence-order.js';
+import { orderChildrenOf, sequenceOrder } from '../internal/sequence-order.js';
 import { type Lease, LeaseLostError } from '../locks/lease.js';
 import { Mutex } from '../locks/mutex.js';
 import type { Leadership } from './leader-latch.js';
@@ -66,7 +67,7 @@ interface Hooks {
 
 type SelectorState = 'latent' | 'started' | 'closed';
 
-const LOCK = 'lock-';
+const LOCK_ORDER = sequenceOrder('lock-');
 /** Between attempts to queue after a connection or session loss: 50 ms doubling to 2 s, forever. */
 const REQUEUE_POLICY: RetryPolicy = { allowRetry: (n) => Math.min(2000, 50 * 2 ** Math.min(n, 6)) };
 const PAUSE_AFTER_FAILURE_MS = 1000;
@@ -139,7 +140,7 @@ export class LeaderSelector implements AsyncDisposable {
       throw err;
     });
     const out: Participant[] = [];
-    for (const name of sortBySequence(children, LOCK)) {
+    for (const name of await orderChildrenOf(this.#client, this.path, children, LOCK_ORDER, signal)) {
       const read = await this.#client.getData(`${this.path}/${name}`, { signal }).catch(() => undefined);
       if (read) out.push({ id: read.data?.toString('utf8') ?? '', isLeader: out.length === 0 });
     }
@@ -232,6 +233,12 @@ export class LeaderSelector implements AsyncDisposable {
       signal: AbortSignal.any([lease.signal, controller.signal]),
     };
     this.#leading = { leadership, controller };
+    // Leadership is lost at the first of its signal aborting and takeLeadership settling.
+    const publish = (event: 'granted' | 'lost') =>
+      publishLeadership({ event, recipe: 'LeaderSelector', path: this.path, id: this.id });
+    const lost = () => publish('lost');
+    publish('granted');
+    leadership.signal.addEventListener('abort', lost, { once: true });
     this.#notify(true);
     try {
       await this.#options.takeLeadership(leadership);
@@ -239,6 +246,10 @@ export class LeaderSelector implements AsyncDisposable {
       this.#report(err);
     } finally {
       this.#leading = undefined;
+      if (!leadership.signal.aborted) {
+        leadership.signal.removeEventListener('abort', lost);
+        lost();
+      }
       this.#notify(false);
     }
   }

@@ -9,6 +9,7 @@ import {
   type ZooKeeperClient,
 } from '@zookit/client';
 import { type ConnectionErrorPolicy, isErrorState } from '../connection-error-policy.js';
+import { type LeaseEvent, publishLease } from '../diagnostics.js';
 import { deleteQuietly } from '../internal/delete-quietly.js';
 import { type Lease, LeaseLostError } from './lease.js';
 
@@ -17,21 +18,31 @@ import { type Lease, LeaseLostError } from './lease.js';
  * signal aborts on the first of an error state (per `errorPolicy`), deletion of the node, or
  * `release()`; `release()` deletes the node (only if it still belongs to this session) and is
  * idempotent. A lease that ended stops listening to the client's states, released or not.
- * Shared by every lock recipe so that all leases end the same way.
+ * Shared by every lock recipe so that all leases end the same way. With `origin`, the grant and
+ * the end are published on the lease diagnostics channel.
  */
 export function grantLease(
   client: ZooKeeperClient,
   path: string,
   stat: Stat,
   errorPolicy: ConnectionErrorPolicy,
+  origin?: Pick<LeaseEvent, 'recipe' | 'path'>,
 ): Lease {
   const controller = new AbortController();
+  const publish = (event: LeaseEvent['event'], reason?: LeaseEvent['reason']) => {
+    if (origin)
+      publishLease(() => ({ event, ...origin, node: path, token: stat.czxid, ...(reason ? { reason } : {}) }));
+  };
   const end = (reason: LeaseLostError['reason']) => {
-    if (!controller.signal.aborted) controller.abort(new LeaseLostError(reason, path));
     // An ended lease has nothing left to learn from states: a lost lease that is never
     // released must not keep its listener.
     unsubscribe();
+    if (controller.signal.aborted) return;
+    controller.abort(new LeaseLostError(reason, path));
+    if (reason === 'released') publish('released');
+    else publish('lost', reason);
   };
+  publish('granted');
   const unsubscribe = client.onStateChange((e) => {
     if (isErrorState(errorPolicy, e.state)) end(stateReason(e.state));
   });

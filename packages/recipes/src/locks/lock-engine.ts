@@ -1,7 +1,8 @@
 import { ConnectionLossError, NoNodeError, SessionExpiredError, type Stat, type ZooKeeperClient } from '@zookit/client';
 import type { ConnectionErrorPolicy } from '../connection-error-policy.js';
+import type { LeaseEvent } from '../diagnostics.js';
 import { deleteQuietly } from '../internal/delete-quietly.js';
-import { sortBySequence } from '../internal/sequence-order.js';
+import { orderChildrenOf, type QueueOrder, sequenceOrder } from '../internal/sequence-order.js';
 import { createOwnNode } from './create-own-node.js';
 import { grantLease } from './grant-lease.js';
 import type { Lease } from './lease.js';
@@ -9,7 +10,7 @@ import { namingTimeout } from './lock-timeout-error.js';
 import { wakeOn } from './wake-on.js';
 
 /**
- * Decides, from the sorted children and our index, whether we hold the lock and otherwise
+ * Decides, from the ordered children (the engine's {@link QueueOrder}) and our index, whether we hold the lock and otherwise
  * which single node to watch (the strategy of a lock recipe: mutex, semaphore-mutex, read or
  * write lock). Watching one node is what avoids the herd effect.
  */
@@ -29,6 +30,10 @@ export interface LockEngineOptions {
   readonly errorPolicy: ConnectionErrorPolicy;
   /** Names the lock in errors (a timed-out acquire's LockTimeoutError), e.g. `Mutex`. Default `lock`. */
   readonly kind?: string;
+  /** Reported on the lease diagnostics channel (`LEASE_CHANNEL`) with `basePath`; no events without it. */
+  readonly recipe?: LeaseEvent['recipe'];
+  /** How the queue is ordered. Default: by the sequence after `lockName` (`sequenceOrder(lockName)`). */
+  readonly order?: QueueOrder;
 }
 
 /** The standard exclusive policy: first in the queue holds; others watch their predecessor. */
@@ -46,9 +51,13 @@ export function exclusivePolicy(maxLeases = 1): LockPolicy {
  */
 export class LockEngine {
   readonly #o: LockEngineOptions;
+  readonly #order: QueueOrder;
+  readonly #origin: Pick<LeaseEvent, 'recipe' | 'path'> | undefined;
 
   constructor(options: LockEngineOptions) {
     this.#o = options;
+    this.#order = options.order ?? sequenceOrder(options.lockName);
+    this.#origin = options.recipe && { recipe: options.recipe, path: options.basePath };
   }
 
   get basePath(): string {
@@ -94,7 +103,7 @@ export class LockEngine {
         await deleteQuietly(this.#o.client, node.path);
         continue;
       }
-      return grantLease(this.#o.client, node.path, stat, this.#o.errorPolicy);
+      return grantLease(this.#o.client, node.path, stat, this.#o.errorPolicy, this.#origin);
     }
   }
 
@@ -114,14 +123,14 @@ export class LockEngine {
         firstLook?.includes(node.name) === true
           ? firstLook
           : (await this.#o.client.getChildren(this.#o.basePath, { signal })).children;
-      const sorted = sortBySequence(children, this.#o.lockName);
+      const sorted = await orderChildrenOf(this.#o.client, this.#o.basePath, children, this.#order, signal);
       const index = sorted.indexOf(node.name);
       const stat =
         node.stat.ephemeralOwner === this.#o.client.sessionId
           ? node.stat
           : (await this.#o.client.exists(node.path, { signal })).stat;
       if (index >= 0 && this.#o.policy(sorted, index).acquired && stat?.ephemeralOwner === this.#o.client.sessionId) {
-        return grantLease(this.#o.client, node.path, stat, this.#o.errorPolicy);
+        return grantLease(this.#o.client, node.path, stat, this.#o.errorPolicy, this.#origin);
       }
     } catch (err) {
       await deleteQuietly(this.#o.client, node.path);
@@ -160,7 +169,7 @@ export class LockEngine {
     signal: AbortSignal | undefined,
     firstLook: string[] | undefined,
   ): Promise<'acquired' | 'gone'> {
-    const { client, basePath, lockName, policy } = this.#o;
+    const { client, basePath, policy } = this.#o;
     let known = firstLook?.includes(name) === true ? firstLook : undefined;
     for (;;) {
       signal?.throwIfAborted();
@@ -174,7 +183,7 @@ export class LockEngine {
         if (err instanceof NoNodeError) return 'gone';
         throw err;
       }
-      const sorted = sortBySequence(children, lockName);
+      const sorted = await orderChildrenOf(client, basePath, children, this.#order, signal);
       const index = sorted.indexOf(name);
       if (index < 0) return 'gone';
       const decision = policy(sorted, index);

@@ -72,6 +72,7 @@ export class Mutex {
       policy: exclusivePolicy(1),
       errorPolicy: options.errorPolicy ?? 'standard',
       kind: 'Mutex',
+      recipe: 'Mutex',
     });
   }
 

@@ -13,6 +13,9 @@
  *   {@link LockRefusedError} — it would wait for itself forever. So is a second write by the
  *   owner of the write lock (not reentrant). A read by an owner already holding a read is
  *   granted at once beside that read (a queued writer between would otherwise deadlock it).
+ *   Once ZooKeeper 3.8's counter saturated (every node named `…2147483647`), a writer queued
+ *   behind may share the lease's sequence and be older than the new read, which could then not
+ *   keep it out: that read is refused with {@link LockRefusedError} (`tied`), leaving no node.
  *
  * Failure semantics (as Mutex):
  * - suspended: waiters keep waiting; a holder's `lease.signal` aborts under the standard error
@@ -31,11 +34,20 @@ import type { ZooKeeperClient } from '@zookit/client';
 import type { ConnectionErrorPolicy } from '../connection-error-policy.js';
 import { deleteQuietly } from '../internal/delete-quietly.js';
 import { checkPath } from '../internal/paths.js';
+import { orderChildrenOf } from '../internal/sequence-order.js';
 import { createOwnNode } from './create-own-node.js';
 import { grantLease } from './grant-lease.js';
 import type { Lease } from './lease.js';
 import { LockEngine } from './lock-engine.js';
-import { READ_LOCK_NAME, readerPolicy, readWriteKey, WRITE_LOCK_NAME, writerPolicy } from './read-write-order.js';
+import {
+  isWriter,
+  READ_LOCK_NAME,
+  readerPolicy,
+  readWriteKey,
+  readWriteOrder,
+  WRITE_LOCK_NAME,
+  writerPolicy,
+} from './read-write-order.js';
 
 /** Options of a {@link ReadWriteLock}. */
 export interface ReadWriteLockOptions {
@@ -53,22 +65,30 @@ export interface ReadWriteAcquireOptions {
   readonly data?: Uint8Array | string;
 }
 
-/** A refused acquire that could only deadlock: an upgrade (read → write) or a second write by the same owner. */
+/**
+ * A refused acquire that could only deadlock, an upgrade (read → write) or a second write by
+ * the same owner, or a downgrade that could not keep queued writers out (`tied`: see
+ * {@link ReadWriteLock}).
+ */
 export class LockRefusedError extends Error {
   override readonly name = 'LockRefusedError';
-  readonly reason: 'upgrade' | 'reentry';
+  readonly reason: 'upgrade' | 'reentry' | 'tied';
 
   constructor(reason: LockRefusedError['reason'], path: string) {
     super(
       reason === 'upgrade'
         ? `${path}: the owner holds the read lock; taking the write lock would wait for itself (release the read lock first)`
-        : `${path}: the owner already holds the write lock, which is not reentrant`,
+        : reason === 'reentry'
+          ? `${path}: the owner already holds the write lock, which is not reentrant`
+          : `${path}: a writer queued behind the owner's lease shares its sequence ${SATURATED} (ZooKeeper 3.8's saturated counter), so a read beside that lease would not keep it out; release and acquire the read lock instead`,
     );
     this.reason = reason;
   }
 }
 
 type Mode = 'read' | 'write';
+/** The only suffix a saturated ZooKeeper 3.8 counter hands out again (docs/compatibility.md). */
+const SATURATED = '2147483647';
 interface Held {
   readonly mode: Mode;
   readonly lease: Lease;
@@ -87,7 +107,16 @@ export class ReadWriteLock {
     this.#client = client;
     this.#errorPolicy = options.errorPolicy ?? 'standard';
     const engine = (lockName: string, policy: typeof readerPolicy, kind: string) =>
-      new LockEngine({ client, basePath: path, lockName, policy, errorPolicy: this.#errorPolicy, kind });
+      new LockEngine({
+        client,
+        basePath: path,
+        lockName,
+        policy,
+        errorPolicy: this.#errorPolicy,
+        order: readWriteOrder,
+        recipe: 'ReadWriteLock',
+        kind,
+      });
     this.#engines = {
       read: engine(READ_LOCK_NAME, readerPolicy, 'ReadWriteLock (read)'),
       write: engine(WRITE_LOCK_NAME, writerPolicy, 'ReadWriteLock (write)'),
@@ -145,11 +174,37 @@ export class ReadWriteLock {
     // The anchor must have been held when our node appeared: same session, not released. Its
     // release aborts its signal before deleting its node, so no writer can have been granted
     // in between.
+    let tied = false;
     if (node.stat.ephemeralOwner === anchor.sessionId && !anchor.signal.aborted) {
-      return grantLease(this.#client, node.path, node.stat, this.#errorPolicy);
+      try {
+        tied = sequence === SATURATED && (await this.#writerBefore(node.path, anchor.path, signal));
+      } catch (err) {
+        await deleteQuietly(this.#client, node.path);
+        throw err;
+      }
+      if (!tied) {
+        return grantLease(this.#client, node.path, node.stat, this.#errorPolicy, {
+          recipe: 'ReadWriteLock',
+          path: this.path,
+        });
+      }
     }
     await deleteQuietly(this.#client, node.path);
+    if (tied) throw new LockRefusedError('tied', this.path);
     return undefined;
+  }
+
+  /**
+   * Whether a writer other than `anchor` sorts before `node`. Only possible once ZooKeeper 3.8's
+   * counter saturated: a writer queued behind the anchor may share its suffix and be older than
+   * our read, so the read would not keep it out (ties go by czxid), and no name can fix that.
+   */
+  async #writerBefore(node: string, anchor: string, signal: AbortSignal | undefined): Promise<boolean> {
+    const { children } = await this.#client.getChildren(this.path, { signal });
+    const order = await orderChildrenOf(this.#client, this.path, children, readWriteOrder, signal);
+    const anchorName = anchor.slice(this.path.length + 1);
+    const index = order.indexOf(node.slice(this.path.length + 1));
+    return order.slice(0, index < 0 ? order.length : index).some((n) => isWriter(n) && n !== anchorName);
   }
 
   /** Remembers the lease as the owner's until it is released. */

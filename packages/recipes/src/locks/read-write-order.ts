@@ -1,4 +1,4 @@
-import { compareSuffixes, textOrder } from '../internal/sequence-order.js';
+import { compareCzxids, compareSuffixes, type QueueOrder, textOrder } from '../internal/sequence-order.js';
 import type { LockPolicy } from './lock-engine.js';
 
 /** Curator's lock names for the two halves (both 8 characters, as Curator requires). */
@@ -18,13 +18,14 @@ export function readWriteKey(child: string): string {
 
 /**
  * Orders a read-write lock's children by their sequence, whichever half they belong to, with
- * the overflow-safe comparison every queue uses (internal/sequence-order.ts). A downgraded read
- * node carries its writer's sequence; on that tie the writer sorts first (it was there first),
- * then by name so every process sees the same order.
+ * the overflow-safe comparison every queue uses (internal/sequence-order.ts). Equal sequences
+ * are ordered by czxid when known (creation order: ZooKeeper 3.8's saturated counter). A
+ * downgraded read node carries its writer's sequence; on that tie the writer sorts first (it
+ * was there first, as its czxid says too), then by name so every process sees the same order.
  */
-export function sortReadWrite(children: readonly string[]): string[] {
+export function sortReadWrite(children: readonly string[], czxids?: ReadonlyMap<string, bigint>): string[] {
   return [...children].sort((a, b) => {
-    const bySequence = compareSuffixes(readWriteKey(a), readWriteKey(b));
+    const bySequence = compareSuffixes(readWriteKey(a), readWriteKey(b)) || compareCzxids(a, b, czxids);
     if (bySequence !== 0) return bySequence;
     const wa = isWriter(a);
     if (wa !== isWriter(b)) return wa ? -1 : 1;
@@ -32,17 +33,15 @@ export function sortReadWrite(children: readonly string[]): string[] {
   });
 }
 
-/** Re-orders the engine's list (sorted for one lock name only) and finds our node in it. */
-function locate(sorted: readonly string[], ourIndex: number): { order: string[]; index: number } {
-  const order = sortReadWrite(sorted);
-  return { order, index: order.indexOf(sorted[ourIndex] as string) };
-}
+/** The queue order of both halves of a read-write lock (for the lock engine). */
+export const readWriteOrder: QueueOrder = { key: readWriteKey, sort: sortReadWrite };
 
-/** A writer holds when no node of either half is before it; it watches its immediate predecessor. */
-export const writerPolicy: LockPolicy = (sorted, ourIndex) => {
-  const { order, index } = locate(sorted, ourIndex);
-  return index === 0 ? { acquired: true } : { acquired: false, watch: order[index - 1] as string };
-};
+/**
+ * A writer holds when no node of either half is before it (in {@link readWriteOrder}); it
+ * watches its immediate predecessor.
+ */
+export const writerPolicy: LockPolicy = (order, index) =>
+  index === 0 ? { acquired: true } : { acquired: false, watch: order[index - 1] as string };
 
 /**
  * A reader holds when no writer is before it. Otherwise it watches the nearest earlier writer:
@@ -50,8 +49,7 @@ export const writerPolicy: LockPolicy = (sorted, ourIndex) => {
  * wake at different times (Curator watches the first writer instead). It never watches a later
  * node: a reader watching a later writer that watches the reader deadlocks (kazoo #649).
  */
-export const readerPolicy: LockPolicy = (sorted, ourIndex) => {
-  const { order, index } = locate(sorted, ourIndex);
+export const readerPolicy: LockPolicy = (order, index) => {
   for (let i = index - 1; i >= 0; i--) {
     const node = order[i] as string;
     if (isWriter(node)) return { acquired: false, watch: node };

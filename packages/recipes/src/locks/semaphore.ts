@@ -192,7 +192,8 @@ export class Semaphore {
       // Only nodes of the current session prove anything (CURATOR-696).
       if (created.some((n) => n.stat.ephemeralOwner !== this.#client.sessionId)) return AGAIN;
       granted = true;
-      return created.map((n) => grantLease(this.#client, n.path, n.stat, this.#errorPolicy));
+      const origin = { recipe: 'Semaphore', path: this.path } as const;
+      return created.map((n) => grantLease(this.#client, n.path, n.stat, this.#errorPolicy, origin));
     } finally {
       if (!granted) await Promise.all(created.map((n) => deleteQuietly(this.#client, n.path)));
       await mutex.release();
