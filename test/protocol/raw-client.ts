@@ -69,6 +69,11 @@ export class RawClient {
   readonly #ping: NodeJS.Timeout;
   #xid = 0;
   #failure: Error | undefined;
+  #ended!: (error: Error) => void;
+  /** Settles (never rejects) with the error that ended the connection: the server's close, a reset, ... */
+  readonly ended: Promise<Error> = new Promise((resolve) => {
+    this.#ended = resolve;
+  });
 
   private constructor(socket: Socket, decoder: FrameDecoder, handshake: Buffer, timeout: number) {
     this.#socket = socket;
@@ -224,6 +229,7 @@ export class RawClient {
   #fail(error: Error): void {
     if (this.#failure) return;
     this.#failure = error;
+    this.#ended(error);
     clearInterval(this.#ping);
     for (const pending of [...this.#pending.values()]) pending.reject(error);
     for (const wake of this.#eventWaiters.splice(0)) wake();
