@@ -1,31 +1,18 @@
-import { type CreateModeName, NodeExistsError, type ZooKeeperClient } from '@zookit/client';
+import type { ZooKeeperClient } from '@zookit/client';
 
 /**
  * Creates `path`'s missing ancestors (not `path` itself), as containers by default so that the
- * server reaps them once empty (Curator's creatingParentContainersIfNeeded).
+ * server reaps them once empty (Curator's creatingParentContainersIfNeeded). The client's
+ * `ensurePath`: one pipelined round of `exists`, then the missing creates; NodeExists is success.
  */
 export async function ensureParents(
   client: ZooKeeperClient,
   path: string,
   signal?: AbortSignal,
-  mode: CreateModeName = 'container',
+  mode: 'container' | 'persistent' = 'container',
 ): Promise<void> {
-  const parts = path.split('/').filter(Boolean);
-  let current = '';
-  for (const part of parts.slice(0, -1)) {
-    current += `/${part}`;
-    if ((await client.exists(current, { signal })).stat) continue;
-    try {
-      await client.create(current, null, { mode, signal });
-    } catch (err) {
-      if (!(err instanceof NodeExistsError)) throw err;
-    }
-  }
-}
-
-/** Creates `path` and its ancestors (containers), ignoring NodeExists. */
-export async function ensurePath(client: ZooKeeperClient, path: string, signal?: AbortSignal): Promise<void> {
-  await ensureParents(client, `${path}/x`, signal);
+  const parent = path.slice(0, path.lastIndexOf('/'));
+  if (parent !== '') await client.ensurePath(parent, { mode, signal });
 }
 
 /** Throws a TypeError unless `path` is an absolute znode path (no trailing slash). */
