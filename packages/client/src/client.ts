@@ -1,4 +1,5 @@
-import { type ACL, type ClientInfo, JUTE_EXTRA_MAX_BUFFER, JUTE_MAX_BUFFER, OpCode, type Stat } from '@zookit/protocol';
+import { type ACL, type ClientInfo, OpCode, type Stat } from '@zookit/protocol';
+import { resolveOptions, type ZooKeeperClientOptions } from './client-options.js';
 import { connectFailure } from './connect-failure.js';
 import { parseConnectString } from './connect-string.js';
 import type { ConnectionState, ConnectionStateEvent, ConnectionStateListener } from './connection-state.js';
@@ -33,9 +34,6 @@ import {
 } from './operations/node-ops.js';
 import { protectedCreate } from './operations/protected-create.js';
 import { serverWatchRequest } from './operations/watch-ops.js';
-import type { AuthInfo, Logger, NewSessionPolicy } from './options.js';
-import type { RequestTooLargeError } from './request-too-large-error.js';
-import { exponentialBackoffRetry } from './retry/exponential-backoff-retry.js';
 import { type RetryAttempt, retry } from './retry/retry.js';
 import type { RetryPolicy } from './retry/retry-policy.js';
 import { Session } from './session.js';
@@ -59,48 +57,6 @@ import type {
 import { type PersistentWatch, persistentWatch } from './watches/persistent-watch.js';
 import { removeWatches } from './watches/remove-watches.js';
 import type { Watcher } from './watches/watch-event.js';
-
-/** Options of {@link ZooKeeperClient.connect}. */
-export interface ZooKeeperClientOptions {
-  /** Requested session timeout in ms (the server clamps it; ZooKeeper: 2–20 ticks). Default 30000. */
-  sessionTimeout?: number;
-  /** How long `connect()` waits for the first session, in ms. Default 15000. */
-  connectTimeout?: number;
-  /** Accept read-only servers (state `read-only`). Default false. */
-  canBeReadOnly?: boolean;
-  /** Credentials sent on every connection before any request. */
-  auth?: readonly AuthInfo[];
-  /** What to do after `lost`. Default `'recreate'`. */
-  onNewSession?: NewSessionPolicy;
-  /** Aborts the initial connection. */
-  signal?: AbortSignal;
-  /** Where the client logs, pino-shaped (`warn({ ...details }, 'message')`): a pino logger fits. Default none. */
-  logger?: Logger;
-  /**
-   * Largest reply frame accepted, in bytes. Default jute.maxbuffer + 1024: a reply may exceed
-   * the server's jute.maxbuffer a little (a getData of a node at the limit adds a Stat).
-   */
-  maxFrameSize?: number;
-  /**
-   * Largest request sent, in bytes, counted as ZooKeeper counts it: the frame's length field
-   * (everything after the 4-byte length prefix). Default 0xfffff, ZooKeeper's default
-   * jute.maxbuffer; set it to the servers' jute.maxbuffer when they run with a larger one. A
-   * larger request fails with {@link RequestTooLargeError} and is never sent (the server would
-   * drop the connection).
-   */
-  maxRequestSize?: number;
-  /**
-   * The default policy of {@link ZooKeeperClient.retry} (Curator's client retry policy).
-   * Default: exponential backoff from 100 ms, at most 3 retries (Curator's common setting).
-   */
-  retryPolicy?: RetryPolicy;
-  /**
-   * Resume an existing session (its id and password, from `sessionId`/`sessionPassword` of
-   * another client) instead of creating one. If it has expired, `connect()` reports `lost`
-   * and then (policy `'recreate'`) a new session.
-   */
-  session?: { id: bigint; password: Uint8Array };
-}
 
 /**
  * A ZooKeeper client. All operations return promises, take `{ signal }`, and are sent in call
@@ -141,28 +97,9 @@ export class ZooKeeperClient implements AsyncDisposable {
    */
   static async connect(connectString: string, options: ZooKeeperClientOptions = {}): Promise<ZooKeeperClient> {
     const { hosts, chroot } = parseConnectString(connectString);
-    const sessionTimeout = positive('sessionTimeout', options.sessionTimeout ?? 30_000);
-    const connectTimeout = positive('connectTimeout', options.connectTimeout ?? 15_000);
-    const onNewSession = options.onNewSession ?? 'recreate';
-    if (onNewSession !== 'recreate' && onNewSession !== 'close') {
-      throw new TypeError(`onNewSession: expected 'recreate' or 'close', got ${JSON.stringify(onNewSession)}`);
-    }
-    for (const [i, a] of (options.auth ?? []).entries()) {
-      if (typeof a?.scheme !== 'string') throw new TypeError(`auth[${i}].scheme: expected a string`);
-    }
-    const session = new Session(hosts, chroot, {
-      sessionTimeout,
-      connectTimeout,
-      canBeReadOnly: options.canBeReadOnly ?? false,
-      auth: options.auth ?? [],
-      onNewSession,
-      maxFrameSize: positive('maxFrameSize', options.maxFrameSize ?? JUTE_MAX_BUFFER + JUTE_EXTRA_MAX_BUFFER, 'bytes'),
-      maxRequestSize: positive('maxRequestSize', options.maxRequestSize ?? JUTE_MAX_BUFFER, 'bytes'),
-      logger: options.logger ?? {},
-      session: checkSession(options.session),
-    });
-    const retryPolicy = options.retryPolicy ?? exponentialBackoffRetry({ baseSleepMs: 100, maxRetries: 3 });
-    if (typeof retryPolicy?.allowRetry !== 'function') throw new TypeError('retryPolicy: expected a RetryPolicy');
+    const { sessionOptions, retryPolicy } = resolveOptions(options);
+    const { connectTimeout } = sessionOptions;
+    const session = new Session(hosts, chroot, sessionOptions);
     const client = new ZooKeeperClient(session, chroot, retryPolicy);
     const signals = [AbortSignal.timeout(connectTimeout)];
     if (options.signal) signals.push(options.signal);
@@ -444,19 +381,4 @@ export class ZooKeeperClient implements AsyncDisposable {
   #op<T>(operation: string, path: string | undefined, run: () => Promise<T>): Promise<T> {
     return traced(operation, path, this.#session.sessionId, () => attempt(run));
   }
-}
-
-function checkSession(session: ZooKeeperClientOptions['session']): ZooKeeperClientOptions['session'] {
-  if (session === undefined) return undefined;
-  if (typeof session.id !== 'bigint' || session.id === 0n)
-    throw new TypeError('session.id: expected a non-zero bigint');
-  if (!(session.password instanceof Uint8Array)) throw new TypeError('session.password: expected a Uint8Array');
-  return session;
-}
-
-function positive(name: string, value: number, unit = 'milliseconds'): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`${name}: expected a positive number of ${unit}, got ${String(value)}`);
-  }
-  return value;
 }

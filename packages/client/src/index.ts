@@ -4,8 +4,8 @@
  */
 
 export { ACL, Id, Ids, InvalidPathError, Perms, Stat } from '@zookit/protocol';
-export type { ZooKeeperClientOptions } from './client.js';
 export { ZooKeeperClient } from './client.js';
+export type { ZooKeeperClientOptions } from './client-options.js';
 export type { ConnectString, HostAddress } from './connect-string.js';
 export { InvalidConnectStringError, parseConnectString } from './connect-string.js';
 export type { ConnectionState, ConnectionStateEvent, ConnectionStateListener } from './connection-state.js';
