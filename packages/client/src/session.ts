@@ -223,7 +223,9 @@ export class Session {
           this.#established(connection, response);
         } catch (err) {
           failures++;
-          this.attemptFailures.set(`${host.host}:${host.port}`, err as Error);
+          // An attempt cut short by our own close() did not fail: keep what the host last did
+          // (a connect error naming "the client is closed" would hide, say, a slow DNS lookup).
+          if (!this.#closeRequested) this.attemptFailures.set(`${host.host}:${host.port}`, err as Error);
           this.#options.logger.debug?.({ host: `${host.host}:${host.port}`, err }, 'connection attempt failed');
           if (!this.#closed && failures % this.#hosts.length === 0) await this.#pause();
         }
