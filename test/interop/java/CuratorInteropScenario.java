@@ -194,6 +194,9 @@ public final class CuratorInteropScenario extends CuratorSupport {
     CuratorFramework setterClient = c.use(connect(c.connectString));
     CuratorFramework waiterClient = c.use(connect(c.connectString));
     ExecutorService pool = c.use(executor(3));
+    // A persistent base: as a container it is reaped once the barrier is removed, and Curator's
+    // creatingParentContainersIfNeeded then races the reaper creating "/alone" under it (seen).
+    setterClient.create().creatingParentsIfNeeded().forPath(c.base);
     DistributedBarrier setter = new DistributedBarrier(setterClient, c.base + "/barrier");
     DistributedBarrier waiter = new DistributedBarrier(waiterClient, c.base + "/barrier");
     setter.setBarrier();
