@@ -1,6 +1,6 @@
 // LeaderLatch scenarios (recipes reference §6 items 2 and 6) on both servers.
 import { randomUUID } from 'node:crypto';
-import { LeaderLatch } from '@zookit/recipes';
+import { LeaderLatch, LockTimeoutError } from '@zookit/recipes';
 import { expireSession, waitUntil } from '@zookit/testing';
 import { describe, expect, it } from 'vitest';
 import { serverTargets } from '../servers.js';
@@ -111,7 +111,14 @@ describe.each(serverTargets)('LeaderLatch on $name', (target) => {
     const a = await latch(path, 'a');
     await a.latch.awaitLeadership();
     const b = await latch(path, 'b');
-    await expect(b.latch.awaitLeadership({ signal: AbortSignal.timeout(50) })).rejects.toThrow(/timeout|aborted/i);
+    const timedOut = await b.latch.awaitLeadership({ signal: AbortSignal.timeout(50) }).catch((e: unknown) => e);
+    expect(timedOut).toBeInstanceOf(LockTimeoutError);
+    expect((timedOut as LockTimeoutError).message).toBe(
+      `LeaderLatch ${path}: awaitLeadership aborted by timeout before leadership was gained`,
+    );
+    expect((timedOut as LockTimeoutError).name).toBe('TimeoutError');
+    const reason = new Error('user gave up');
+    await expect(b.latch.awaitLeadership({ signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
     const waiting = b.latch.awaitLeadership();
     await b.latch.close();
     await expect(waiting).rejects.toThrow(/closed/);

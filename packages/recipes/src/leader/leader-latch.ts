@@ -24,6 +24,9 @@ import { deleteQuietly } from '../internal/delete-quietly.js';
 import { checkPath, ensureParents } from '../internal/paths.js';
 import { orderChildrenOf, sequenceOrder } from '../internal/sequence-order.js';
 import { Serial } from '../internal/serial.js';
+import { type LockTimeoutError, namingTimeout } from '../locks/lock-timeout-error.js';
+
+const AWAIT_TIMED_OUT = 'awaitLeadership aborted by timeout before leadership was gained';
 
 const LATCH = 'latch-';
 const LATCH_ORDER = sequenceOrder(LATCH);
@@ -105,11 +108,15 @@ export class LeaderLatch implements AsyncDisposable {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Resolves with the leadership once this latch leads; rejects with `signal.reason` or when the latch closes. */
+  /**
+   * Resolves with the leadership once this latch leads; rejects when the latch closes, with a
+   * {@link LockTimeoutError} naming the election when `signal` is a timeout's, otherwise with
+   * `signal.reason`. Either way the latch stays in the election.
+   */
   async awaitLeadership(options: { signal?: AbortSignal } = {}): Promise<Leadership> {
     const { signal } = options;
     for (;;) {
-      signal?.throwIfAborted();
+      if (signal?.aborted) throw namingTimeout('LeaderLatch', this.path, signal, signal.reason, AWAIT_TIMED_OUT);
       if (this.#state === 'closed') throw new Error(`LeaderLatch ${this.path} is closed`);
       const held = this.#leadership;
       if (held) return { token: held.token, path: held.path, signal: held.controller.signal };
@@ -121,7 +128,7 @@ export class LeaderLatch implements AsyncDisposable {
         };
         const onAbort = () => {
           this.#waiters.delete(wake);
-          reject(signal?.reason);
+          reject(namingTimeout('LeaderLatch', this.path, signal, signal?.reason, AWAIT_TIMED_OUT));
         };
         this.#waiters.add(wake);
         signal?.addEventListener('abort', onAbort, { once: true });
