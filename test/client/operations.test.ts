@@ -69,10 +69,14 @@ describe.each(serverTargets)('client operations against $name', (target) => {
 
   it('maps server errors to typed errors with code and path', async () => {
     await zk.create(`${root}/dup`);
-    const err = await zk.create(`${root}/dup`).catch((e) => e);
+    const err: unknown = await zk.create(`${root}/dup`).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NodeExistsError);
-    expect(err.code).toBe(-110);
-    expect(err.path).toBe(`${root}/dup`);
+    // Each error class is also a type, whose codeName narrows a union of them.
+    const typed = err as NodeExistsError | NoNodeError;
+    const codeName: 'NodeExists' | 'NoNode' = typed.codeName;
+    expect(codeName).toBe('NodeExists');
+    expect(typed.code).toBe(-110);
+    expect(typed.path).toBe(`${root}/dup`);
     await expect(zk.getData(`${root}/missing`)).rejects.toBeInstanceOf(NoNodeError);
     await zk.create(`${root}/dup/child`);
     await expect(zk.delete(`${root}/dup`)).rejects.toBeInstanceOf(NotEmptyError);

@@ -36,7 +36,12 @@ export class ZooKeeperError extends Error {
 
 type ErrorClass = new (options?: ZooKeeperErrorOptions) => ZooKeeperError;
 
-function defineError(codeName: Exclude<ErrorCodeName, 'Ok'>): ErrorClass {
+/** The subclass of one code: its instances carry that `codeName`, so a union of them narrows on it. */
+type ErrorClassOf<N extends ErrorCodeName> = new (
+  options?: ZooKeeperErrorOptions,
+) => ZooKeeperError & { readonly codeName: N };
+
+function defineError<N extends Exclude<ErrorCodeName, 'Ok'>>(codeName: N): ErrorClassOf<N> {
   const code = ErrorCode[codeName];
   // KeeperException names without "Exception"; codes already ending in Error keep their name (MarshallingError).
   const className = codeName.endsWith('Error') ? codeName : `${codeName}Error`;
@@ -47,43 +52,74 @@ function defineError(codeName: Exclude<ErrorCodeName, 'Ok'>): ErrorClass {
     }
   };
   Object.defineProperty(cls, 'name', { value: className });
-  return cls;
+  return cls as unknown as ErrorClassOf<N>;
 }
 
 export const SystemError = defineError('SystemError');
+export type SystemError = InstanceType<typeof SystemError>;
 export const RuntimeInconsistencyError = defineError('RuntimeInconsistency');
+export type RuntimeInconsistencyError = InstanceType<typeof RuntimeInconsistencyError>;
 export const DataInconsistencyError = defineError('DataInconsistency');
+export type DataInconsistencyError = InstanceType<typeof DataInconsistencyError>;
 /** The connection broke before the reply arrived: the operation may or may not have been applied. */
 export const ConnectionLossError = defineError('ConnectionLoss');
+export type ConnectionLossError = InstanceType<typeof ConnectionLossError>;
 export const MarshallingError = defineError('MarshallingError');
+export type MarshallingError = InstanceType<typeof MarshallingError>;
 export const UnimplementedError = defineError('Unimplemented');
+export type UnimplementedError = InstanceType<typeof UnimplementedError>;
 /** The operation did not complete in time (client-side). */
 export const OperationTimeoutError = defineError('OperationTimeout');
+export type OperationTimeoutError = InstanceType<typeof OperationTimeoutError>;
 export const BadArgumentsError = defineError('BadArguments');
+export type BadArgumentsError = InstanceType<typeof BadArgumentsError>;
 export const UnknownSessionError = defineError('UnknownSession');
+export type UnknownSessionError = InstanceType<typeof UnknownSessionError>;
 export const NewConfigNoQuorumError = defineError('NewConfigNoQuorum');
+export type NewConfigNoQuorumError = InstanceType<typeof NewConfigNoQuorumError>;
 export const ReconfigInProgressError = defineError('ReconfigInProgress');
+export type ReconfigInProgressError = InstanceType<typeof ReconfigInProgressError>;
 export const APIError = defineError('APIError');
+export type APIError = InstanceType<typeof APIError>;
 export const NoNodeError = defineError('NoNode');
+export type NoNodeError = InstanceType<typeof NoNodeError>;
 export const NoAuthError = defineError('NoAuth');
+export type NoAuthError = InstanceType<typeof NoAuthError>;
 export const BadVersionError = defineError('BadVersion');
+export type BadVersionError = InstanceType<typeof BadVersionError>;
 export const NoChildrenForEphemeralsError = defineError('NoChildrenForEphemerals');
+export type NoChildrenForEphemeralsError = InstanceType<typeof NoChildrenForEphemeralsError>;
 export const NodeExistsError = defineError('NodeExists');
+export type NodeExistsError = InstanceType<typeof NodeExistsError>;
 export const NotEmptyError = defineError('NotEmpty');
+export type NotEmptyError = InstanceType<typeof NotEmptyError>;
 /** The session is gone (expired, closed, or presumed dead after a full session timeout without contact). */
 export const SessionExpiredError = defineError('SessionExpired');
+export type SessionExpiredError = InstanceType<typeof SessionExpiredError>;
 export const InvalidCallbackError = defineError('InvalidCallback');
+export type InvalidCallbackError = InstanceType<typeof InvalidCallbackError>;
 export const InvalidACLError = defineError('InvalidACL');
+export type InvalidACLError = InstanceType<typeof InvalidACLError>;
 export const AuthFailedError = defineError('AuthFailed');
+export type AuthFailedError = InstanceType<typeof AuthFailedError>;
 export const SessionMovedError = defineError('SessionMoved');
+export type SessionMovedError = InstanceType<typeof SessionMovedError>;
 export const NotReadOnlyError = defineError('NotReadOnly');
+export type NotReadOnlyError = InstanceType<typeof NotReadOnlyError>;
 export const EphemeralOnLocalSessionError = defineError('EphemeralOnLocalSession');
+export type EphemeralOnLocalSessionError = InstanceType<typeof EphemeralOnLocalSessionError>;
 export const NoWatcherError = defineError('NoWatcher');
+export type NoWatcherError = InstanceType<typeof NoWatcherError>;
 export const RequestTimeoutError = defineError('RequestTimeout');
+export type RequestTimeoutError = InstanceType<typeof RequestTimeoutError>;
 export const ReconfigDisabledError = defineError('ReconfigDisabled');
+export type ReconfigDisabledError = InstanceType<typeof ReconfigDisabledError>;
 export const SessionClosedRequireSaslAuthError = defineError('SessionClosedRequireSaslAuth');
+export type SessionClosedRequireSaslAuthError = InstanceType<typeof SessionClosedRequireSaslAuthError>;
 export const QuotaExceededError = defineError('QuotaExceeded');
+export type QuotaExceededError = InstanceType<typeof QuotaExceededError>;
 export const ThrottledOpError = defineError('ThrottledOp');
+export type ThrottledOpError = InstanceType<typeof ThrottledOpError>;
 
 const byCode = new Map<number, ErrorClass>(
   [
