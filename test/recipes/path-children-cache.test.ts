@@ -142,6 +142,33 @@ describe.each(serverTargets)('PathChildrenCache on $name', (target) => {
     expect(describeEvents(events.slice(1)).at(-1)).toBe('childAdded x x2');
   });
 
+  it('path children cache – delete then create of a child is removed then added; converges on other processes’ bursts', async () => {
+    const zk = await client();
+    const writers = [await client(), await client()];
+    const parent = await freshParent(zk);
+    await zk.create(parent);
+    await zk.create(`${parent}/a`, 'a1');
+    const { cache, events } = await startCache(zk, parent);
+    events.length = 0;
+    await writers[0]?.delete(`${parent}/a`);
+    await writers[1]?.create(`${parent}/a`, 'a2');
+    await waitUntil(async () => cache.get('a')?.data?.toString() === 'a2', bound('the new a'));
+    expect(describeEvents(events)).toEqual(['childRemoved a', 'childAdded a a2']);
+    for (let round = 0; round < 3; round++) {
+      await Promise.all(
+        Array.from({ length: 20 }, async (_, i) => {
+          const zkw = writers[i % 2];
+          const path = `${parent}/n${i % 7}`;
+          if (i % 3 === 0) await zkw?.delete(path).catch(() => {});
+          else
+            await zkw?.create(path, `r${round}-${i}`).catch(() => zkw.setData(path, `r${round}-${i}`).catch(() => {}));
+        }),
+      );
+      const expected = await serverChildren(zk, parent);
+      await waitUntil(async () => JSON.stringify(view(cache)) === JSON.stringify(expected), bound(`round ${round}`));
+    }
+  });
+
   it('path children cache – a child deleted and re-created during a disconnect, same data and version 0, is seen (CURATOR-391)', async () => {
     const proxy = await fx.proxy();
     const other = await client();

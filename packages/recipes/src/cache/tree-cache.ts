@@ -34,7 +34,8 @@ export interface TreeCacheOptions {
   readonly maxDepth?: number;
   /**
    * Keep each node's data (default true). When false, nodes are read with `exists` and cached
-   * with `data: null`; changes are still detected and reported from their Stat.
+   * with `data: null`; changes are still detected and reported from their Stat. (Nodes we may
+   * not read are then cached too: `exists` needs no read permission.)
    */
   readonly cacheData?: boolean;
 }
