@@ -8,7 +8,7 @@ type RecipeState = 'latent' | 'started' | 'closed';
 /**
  * The shared body of the caches that show a part of a {@link TreeCache} (NodeCache,
  * PathChildrenCache): the lifecycle, the `stale` flag and the events, translated from the
- * engine's by `translate` (which returns `undefined` for an event the view does not report).
+ * engine's by `translate` (given the view's path; `undefined` for an event the view does not report).
  * Failure semantics are the engine's.
  */
 export abstract class CacheView<E> implements AsyncDisposable {
@@ -25,14 +25,14 @@ export abstract class CacheView<E> implements AsyncDisposable {
     client: ZooKeeperClient,
     path: string,
     options: TreeCacheOptions,
-    translate: (event: TreeCacheEvent) => E | undefined,
+    translate: (event: TreeCacheEvent, path: string) => E | undefined,
   ) {
     this.#name = name;
     this.#client = client;
     this.cache = new TreeCache(client, path, options);
     this.path = this.cache.path;
     this.cache.on((event) => {
-      const translated = translate(event);
+      const translated = translate(event, this.path);
       if (translated !== undefined) this.#channel.emit(translated);
     });
   }

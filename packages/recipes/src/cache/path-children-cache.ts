@@ -50,9 +50,7 @@ export type PathChildrenCacheEvent =
 export class PathChildrenCache extends CacheView<PathChildrenCacheEvent> {
   constructor(client: ZooKeeperClient, path: string, options: PathChildrenCacheOptions = {}) {
     if (typeof options !== 'object' || options === null) throw new TypeError('options: expected an object');
-    super('PathChildrenCache', client, path, { maxDepth: 1, cacheData: options.cacheData ?? true }, (event) =>
-      translate(this.path, event),
-    );
+    super('PathChildrenCache', client, path, { maxDepth: 1, cacheData: options.cacheData ?? true }, translate);
   }
 
   /** Whether children's data is kept (the `cacheData` option). */
@@ -79,7 +77,7 @@ export class PathChildrenCache extends CacheView<PathChildrenCacheEvent> {
   }
 }
 
-function translate(parent: string, event: TreeCacheEvent): PathChildrenCacheEvent | undefined {
+function translate(event: TreeCacheEvent, parent: string): PathChildrenCacheEvent | undefined {
   switch (event.type) {
     case 'created':
     case 'updated':
