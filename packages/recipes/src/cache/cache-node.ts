@@ -3,7 +3,7 @@ import type { Stat } from '@zookit/client';
 /** A node as cached: its data and Stat as of the last read of it. */
 export interface CachedNode {
   readonly path: string;
-  /** `null` for a node without data. */
+  /** `null` for a node without data, or when the cache does not keep data (`cacheData: false`). */
   readonly data: Buffer | null;
   /**
    * From the read of the data; child-related fields (numChildren, cversion, pzxid) may lag:

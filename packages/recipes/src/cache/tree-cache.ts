@@ -1,8 +1,10 @@
 /**
- * TreeCache — a local copy of a subtree, kept current by one persistent recursive watch on its
- * root (Curator's CuratorCache; kazoo's TreeCache). `start()` adds the watch, then reads the
- * tree (getData + getChildren, breadth first, down to `maxDepth`); every event of the watch
- * then re-reads the node it names. Changes are detected by zxids, never by `version`
+ * TreeCache — a local copy of a subtree, kept current by one persistent watch on its root
+ * (Curator's CuratorCache; kazoo's TreeCache): recursive, or with `maxDepth: 0` a plain
+ * persistent watch, which reports the root's creation, deletion and data changes and nothing
+ * of the subtree below. `start()` adds the watch, then reads the tree (getData + getChildren,
+ * breadth first, down to `maxDepth`); every event of the watch then re-reads the node it names.
+ * NodeCache and PathChildrenCache are this engine at depth 0 and 1. Changes are detected by zxids, never by `version`
  * (CURATOR-391), and reads applied in the order the server answered them, so a stale read
  * never overwrites newer data.
  *
@@ -30,6 +32,12 @@ import { readNodes, readTree } from './tree-reader.js';
 export interface TreeCacheOptions {
   /** Levels cached below the root (0: the root only; 1: it and its children). Default unbounded. */
   readonly maxDepth?: number;
+  /**
+   * Keep each node's data (default true). When false, nodes are read with `exists` and cached
+   * with `data: null`; changes are still detected and reported from their Stat. (Nodes we may
+   * not read are then cached too: `exists` needs no read permission.)
+   */
+  readonly cacheData?: boolean;
 }
 
 type RecipeState = 'latent' | 'started' | 'closed';
@@ -37,6 +45,7 @@ type RecipeState = 'latent' | 'started' | 'closed';
 export class TreeCache implements AsyncDisposable {
   readonly path: string;
   readonly maxDepth: number;
+  readonly cacheData: boolean;
   readonly #client: ZooKeeperClient;
   readonly #watcher: PersistentWatcher;
   readonly #channel = new EventChannel<TreeCacheEvent>();
@@ -57,9 +66,16 @@ export class TreeCache implements AsyncDisposable {
   constructor(client: ZooKeeperClient, path: string, options: TreeCacheOptions = {}) {
     this.path = checkPath('path', path);
     this.maxDepth = options.maxDepth ?? Number.POSITIVE_INFINITY;
-    if (!(this.maxDepth >= 0)) throw new RangeError('maxDepth: expected a number >= 0');
+    if (!(this.maxDepth >= 0)) throw new RangeError(`maxDepth: expected a number >= 0, got ${String(this.maxDepth)}`);
+    this.cacheData = options.cacheData ?? true;
+    if (typeof this.cacheData !== 'boolean') {
+      throw new TypeError(`cacheData: expected a boolean, got ${typeof this.cacheData}`);
+    }
     this.#client = client;
-    this.#watcher = new PersistentWatcher(client, path, { recursive: true });
+    // At depth 0 a recursive watch would only add traffic: every change below the root would
+    // be sent to us and dropped. A plain persistent watch reports exactly the root's own
+    // NodeCreated / NodeDeleted / NodeDataChanged (and NodeChildrenChanged, ignored below).
+    this.#watcher = new PersistentWatcher(client, path, { recursive: this.maxDepth > 0 });
     this.#store = new NodeStore(path, (event) => this.#channel.emit(event));
   }
 
@@ -141,6 +157,10 @@ export class TreeCache implements AsyncDisposable {
     return this.close();
   }
 
+  get #plan() {
+    return { withData: this.cacheData, signal: this.#reads.signal };
+  }
+
   #onState(e: ConnectionStateEvent): void {
     if (this.#state !== 'started') return;
     if (e.state === 'closed') {
@@ -158,12 +178,9 @@ export class TreeCache implements AsyncDisposable {
     if (event.type === 'Reset') {
       this.#syncWanted = true;
       this.#kick();
-    } else if (
-      event.type === 'NodeCreated' ||
-      event.type === 'NodeDeleted' ||
-      event.type === 'NodeDataChanged' ||
-      event.type === 'NodeChildrenChanged'
-    ) {
+    } else if (event.type === 'NodeCreated' || event.type === 'NodeDeleted' || event.type === 'NodeDataChanged') {
+      // NodeChildrenChanged is ignored: a recursive watch never sends it (the children's own
+      // events cover it), and the plain watch of depth 0 caches no child list.
       if (depthBelow(this.path, event.path) > this.maxDepth) return;
       this.#dirty.add(event.path);
       this.#kick();
@@ -201,7 +218,7 @@ export class TreeCache implements AsyncDisposable {
       this.#dirty.clear();
       let reads: Awaited<ReturnType<typeof readNodes>>;
       try {
-        reads = await readNodes(this.#client, batch, () => false, this.#reads.signal);
+        reads = await readNodes(this.#client, batch, { ...this.#plan, withChildren: () => false });
       } catch (err) {
         for (const path of batch) this.#dirty.add(path);
         throw err;
@@ -220,7 +237,7 @@ export class TreeCache implements AsyncDisposable {
     // Events seen so far are covered by this read; later ones stay queued.
     this.#dirty.clear();
     const epoch = this.#epoch;
-    const tree = await readTree(this.#client, this.path, this.maxDepth, this.#reads.signal);
+    const tree = await readTree(this.#client, this.path, this.maxDepth, this.#plan);
     if (this.#state !== 'started') return;
     this.#store.replaceAll(tree);
     // Read partly before a disconnect: the data is applied, but the watcher's reset on the
