@@ -279,6 +279,24 @@ describe.each(serverTargets)('nodes and membership on $name', (target) => {
     expect(aEvents.map((e) => ('id' in e ? `${e.type}:${e.id}` : e.type))).toEqual(['joined:b', 'updated:b', 'left:b']);
   });
 
+  it('group member – the client closing closes the member: its iterators end, no listener is left', async () => {
+    const zk = await client();
+    const ownListeners = zk.stateListenerCount;
+    const member = new GroupMember(zk, `/groups/${randomUUID()}`, 'a');
+    await member.start({ signal: AbortSignal.timeout(5000) });
+    const events = member.events({ signal: AbortSignal.timeout(5000) }); // bounds a failing run
+    const ended = (async () => {
+      for await (const _ of events) {
+        // drained until the member closes
+      }
+      return 'ended';
+    })();
+    await zk.close();
+    expect(await ended).toBe('ended');
+    expect(member.state).toBe('closed');
+    expect(zk.stateListenerCount).toBe(ownListeners);
+  });
+
   it('group member – re-joins exactly once after each of 3 session expiries, with the latest data', async () => {
     const group = `/groups/${randomUUID()}`;
     const zk = await client();

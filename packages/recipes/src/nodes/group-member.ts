@@ -40,7 +40,9 @@ export class GroupMember implements AsyncDisposable {
   readonly #node: PersistentNode;
   readonly #cache: TreeCache;
   readonly #channel = new EventChannel<GroupMemberEvent>();
+  readonly #client: ZooKeeperClient;
   #state: RecipeState = 'latent';
+  #unsubscribe: (() => void) | undefined;
 
   constructor(client: ZooKeeperClient, groupPath: string, id: string, options: GroupMemberOptions = {}) {
     this.groupPath = checkPath('groupPath', groupPath);
@@ -48,6 +50,7 @@ export class GroupMember implements AsyncDisposable {
       throw new TypeError(`id: expected a node name, got ${JSON.stringify(id)}`);
     }
     this.id = id;
+    this.#client = client;
     this.#node = new PersistentNode(client, childPath(groupPath, id), {
       mode: 'ephemeral',
       data: options.data ?? null,
@@ -72,6 +75,10 @@ export class GroupMember implements AsyncDisposable {
   async start(options: { signal?: AbortSignal } = {}): Promise<void> {
     if (this.#state !== 'latent') throw new Error(`GroupMember ${this.id} cannot start: it is ${this.#state}`);
     this.#state = 'started';
+    // Its node and cache close with the client; the member must end its iterators too.
+    this.#unsubscribe = this.#client.onStateChange((e) => {
+      if (e.state === 'closed') void this.close();
+    });
     try {
       this.#node.start();
       await this.#node.waitForInitialCreate(options);
@@ -117,6 +124,7 @@ export class GroupMember implements AsyncDisposable {
   async close(): Promise<void> {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
+    this.#unsubscribe?.();
     this.#channel.end();
     await Promise.all([this.#node.close(), this.#cache.close()]);
   }
