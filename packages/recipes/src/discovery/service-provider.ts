@@ -57,16 +57,18 @@ export class ServiceProvider<P = unknown> implements AsyncDisposable {
 
   /** An instance to use, or null when none is usable (none registered, all disabled, down or filtered). */
   getInstance(): ServiceInstance<P> | null {
-    if (this.cache.state !== 'started') throw new Error(`ServiceProvider ${this.cache.name} is ${this.cache.state}`);
-    const usable = this.cache
-      .instances()
-      .filter((i) => i.enabled && this.#down.isUp(i) && this.#filters.every((keep) => keep(i)));
-    return this.#strategy.pick(usable);
+    return this.#strategy.pick(this.getAllInstances());
   }
 
-  /** Every instance in the cache, unfiltered. */
+  /**
+   * The usable instances: the cache's, without disabled ones, those noted down and those a
+   * filter rejects (as Curator's getAllInstances). `cache.instances()` has them all.
+   */
   getAllInstances(): ServiceInstance<P>[] {
-    return this.cache.instances();
+    if (this.cache.state !== 'started') throw new Error(`ServiceProvider ${this.cache.name} is ${this.cache.state}`);
+    return this.cache
+      .instances()
+      .filter((i) => i.enabled && this.#down.isUp(i) && this.#filters.every((keep) => keep(i)));
   }
 
   /** Reports a failed call to `instance`: after the policy's threshold it is hidden for a while. */
