@@ -111,7 +111,6 @@ export class ServiceDiscovery<P = unknown> implements AsyncDisposable {
       await existing.node.setData(data, options);
       return;
     }
-    if (instance.serviceType !== 'DYNAMIC_SEQUENTIAL') await this.#takeOver(path, options.signal);
     const node = new PersistentNode(this.#client, path, {
       mode: NODE_MODE[instance.serviceType],
       data,
@@ -119,9 +118,14 @@ export class ServiceDiscovery<P = unknown> implements AsyncDisposable {
     });
     const registration: Registration = { instance, node };
     this.#registered.set(instance.id, registration);
+    // The take-over's read is sent before the node's first read, in one round trip: a session's
+    // requests are answered in order, so both see the same node, and the take-over's delete
+    // (sent on its reply, before the node's create can be) reaches the server first. The node
+    // then sees the deletion on its watch and creates ours.
+    const takeOver = instance.serviceType === 'DYNAMIC_SEQUENTIAL' ? undefined : this.#takeOver(path, options.signal);
     node.start();
     try {
-      await node.waitForInitialCreate(options);
+      await Promise.all([takeOver, node.waitForInitialCreate(options)]);
     } catch (err) {
       if (this.#registered.get(instance.id) === registration) this.#registered.delete(instance.id);
       await node.close();
