@@ -9,12 +9,13 @@ import { findKazooPython } from './interop/kazoo-runner.js';
 import { MissingPrerequisiteError } from './interop/missing-prerequisite-error.js';
 
 /** What a suite can need. */
-export type Prerequisite = 'zookeeper' | 'java-client' | 'curator' | 'kazoo';
+export type Prerequisite = 'zookeeper' | 'java-client' | 'curator' | 'curator-discovery' | 'kazoo';
 
 const LABELS: Readonly<Record<Prerequisite, string>> = {
   zookeeper: 'real ZooKeeper 3.8',
   'java-client': "ZooKeeper's Java client",
   curator: 'Curator 5.4',
+  'curator-discovery': 'curator-x-discovery 5.4',
   kazoo: 'kazoo',
 };
 
@@ -31,6 +32,7 @@ const CHECKS: Readonly<Record<Prerequisite, () => unknown>> = {
   },
   'java-client': () => findToolchain('ZkInteropScenario'),
   curator: () => findToolchain('CuratorInteropScenario'),
+  'curator-discovery': () => findToolchain('DiscoveryInteropScenario'),
   kazoo: () => findKazooPython(),
 };
 

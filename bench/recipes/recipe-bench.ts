@@ -6,18 +6,16 @@
 // all its sessions in one process (zookit: this one; Curator: one JVM; kazoo: one python).
 // Run: `pnpm bench:recipes`. Counts: BENCH_RECIPES_MUTEX (800), BENCH_RECIPES_CYCLES (500),
 // BENCH_RECIPES_ROUNDS (10), BENCH_RECIPES_COUNT (400).
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { ZooKeeperClient } from '@zookit/client';
-import { LocalZooKeeper } from '@zookit/testing';
 // bench/package.json does not depend on @zookit/recipes: load its build output by path (this file
 // runs from bench/recipes/dist, one level below its source, hence the two different paths).
 import type * as Recipes from '../../packages/recipes/dist/index.js';
+import { bundledServer, lastJsonLine, percentile, type Result, realZooKeeper, run } from './bench-support.js';
 
 const RECIPES_URL = new URL('../../../packages/recipes/dist/index.js', import.meta.url);
 const { DoubleBarrier, LeaderLatch, Mutex, SharedCount } = (await import(RECIPES_URL.href)) as typeof Recipes;
@@ -27,7 +25,6 @@ const CYCLES = Number(process.env.BENCH_RECIPES_CYCLES ?? 2000);
 const ROUNDS = Number(process.env.BENCH_RECIPES_ROUNDS ?? 10);
 const COUNT_TOTAL = Number(process.env.BENCH_RECIPES_COUNT ?? 400);
 const HERE = dirname(fileURLToPath(import.meta.url)); // bench/recipes/dist
-const CLI = join(HERE, '../../../packages/server/dist/cli.js');
 const JAVA_SOURCE = join(HERE, '../java/RecipeBench.java');
 const KAZOO_SCRIPT = join(HERE, '../kazoo_bench.py');
 const JAVA_DIR = '/usr/share/java';
@@ -43,9 +40,6 @@ const JARS = [
 ];
 const PYTHON = process.env.ZOOKIT_INTEROP_PYTHON || '/usr/bin/python3';
 
-/** One library's results on one server; keys as printed by the Java and python programs. */
-type Result = Record<string, number>;
-
 const ROWS: ReadonlyArray<{ key: string; label: string; higherIsBetter: boolean; unit: string }> = [
   { key: 'mutexPerSec', label: 'mutex, 8 sessions: acquisitions/s', higherIsBetter: true, unit: '/s' },
   { key: 'handoffP50', label: 'mutex, 8 sessions: hand-off p50', higherIsBetter: false, unit: 'ms' },
@@ -56,66 +50,6 @@ const ROWS: ReadonlyArray<{ key: string; label: string; higherIsBetter: boolean;
   { key: 'barrierP50', label: 'double barrier of 5, enter+leave p50', higherIsBetter: false, unit: 'ms' },
   { key: 'countPerSec', label: 'SharedCount, 4 contenders: increments/s', higherIsBetter: true, unit: '/s' },
 ];
-
-interface Running {
-  readonly name: string;
-  readonly connectString: string;
-  stop(): Promise<void>;
-}
-
-async function bundledServer(): Promise<Running> {
-  const child = spawn(process.execPath, [CLI, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const connectString = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      const m = /listening on (\S+)/.exec(line);
-      if (m) resolve(m[1] as string);
-    });
-    child.once('exit', (code) => reject(new Error(`zookit-server exited with ${code}`)));
-  });
-  return {
-    name: 'bundled server',
-    connectString,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    },
-  };
-}
-
-async function realZooKeeper(): Promise<Running> {
-  const zk = await LocalZooKeeper.start();
-  return { name: 'ZooKeeper 3.8', connectString: zk.connectString, stop: () => zk.stop() };
-}
-
-function run(command: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: env ?? process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code === 0) resolve(stdout);
-      else reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${stdout}${stderr}`));
-    });
-  });
-}
-
-function lastJsonLine(stdout: string): Result {
-  const line = stdout.trim().split('\n').pop() ?? '';
-  return JSON.parse(line) as Result;
-}
-
-const percentile = (values: number[], q: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1))] as number;
-};
 
 const sessions = (connectString: string, n: number) =>
   Promise.all(Array.from({ length: n }, () => ZooKeeperClient.connect(connectString)));

@@ -16,11 +16,16 @@ const SOURCES_OF: Readonly<Record<JavaScenario, readonly string[]>> = {
   ZkInteropScenario: ['ScenarioRunner.java', 'TcpProxy.java', 'ZkSupport.java', 'ZkInteropScenario.java'],
   CuratorInteropScenario: ['ScenarioRunner.java', 'CuratorSupport.java', 'CuratorInteropScenario.java'],
   CuratorContender: ['ScenarioRunner.java', 'CuratorSupport.java', 'CuratorContender.java'],
+  DiscoveryInteropScenario: ['ScenarioRunner.java', 'CuratorSupport.java', 'DiscoveryInteropScenario.java'],
 };
 const COMPILE_TIMEOUT_MS = 60_000;
 
 /** The Java scenarios, by main class. */
-export type JavaScenario = 'ZkInteropScenario' | 'CuratorInteropScenario' | 'CuratorContender';
+export type JavaScenario =
+  | 'ZkInteropScenario'
+  | 'CuratorInteropScenario'
+  | 'CuratorContender'
+  | 'DiscoveryInteropScenario';
 
 /** A jar by its base name (`zookeeper` finds zookeeper.jar or zookeeper-3.8.0.jar) and its Debian package. */
 interface JarSpec {
@@ -38,6 +43,13 @@ const CURATOR_JARS: readonly JarSpec[] = [
   { name: 'curator-framework', debianPackage: 'libcurator-framework-java' },
   { name: 'curator-recipes', debianPackage: 'libcurator-recipes-java' },
   { name: 'guava', debianPackage: 'libguava-java' },
+];
+/** curator-x-discovery and the Jackson 2 jars it serializes instances with. */
+const DISCOVERY_JARS: readonly JarSpec[] = [
+  { name: 'curator-x-discovery', debianPackage: 'libcurator-discovery-java' },
+  { name: 'jackson-databind', debianPackage: 'libjackson2-databind-java' },
+  { name: 'jackson-core', debianPackage: 'libjackson2-core-java' },
+  { name: 'jackson-annotations', debianPackage: 'libjackson2-annotations-java' },
 ];
 /** An slf4j binding, so that client warnings reach stderr; optional. */
 const LOG_BINDINGS = ['slf4j-simple', 'slf4j-nop'];
@@ -166,7 +178,8 @@ export function findToolchain(scenario: JavaScenario, env: NodeJS.ProcessEnv = p
   }
   if (scenario === 'ZkInteropScenario') return { java, javac, classpath: zookeeper };
   const curatorDirs = home === undefined ? [DEBIAN_JAVA_DIR] : [join(home, 'lib'), DEBIAN_JAVA_DIR];
-  return { java, javac, classpath: [...CURATOR_JARS.map((jar) => requireJar(jar, curatorDirs)), ...zookeeper] };
+  const jars = scenario === 'DiscoveryInteropScenario' ? [...CURATOR_JARS, ...DISCOVERY_JARS] : CURATOR_JARS;
+  return { java, javac, classpath: [...jars.map((jar) => requireJar(jar, curatorDirs)), ...zookeeper] };
 }
 
 function requireJar(jar: JarSpec, dirs: readonly string[]): string {

@@ -1,6 +1,6 @@
 /**
  * @zookit/recipes — coordination recipes on @zookit/client: locks with fencing tokens, leader
- * election, fencing helpers. Each recipe's module header states its behaviour on suspended,
+ * election, fencing helpers, service discovery. Each recipe's module header states its behaviour on suspended,
  * lost, session expiry and close; docs/recipes.md has the table.
  */
 
@@ -33,6 +33,24 @@ export type { SharedCallOptions, Versioned } from './counters/shared-node.js';
 export { SharedValue } from './counters/shared-value.js';
 export type { LeadershipEvent, LeaseEvent } from './diagnostics.js';
 export { LEADERSHIP_CHANNEL, LEASE_CHANNEL } from './diagnostics.js';
+export type { DownInstancePolicy } from './discovery/down-instances.js';
+export type { ProviderStrategy } from './discovery/provider-strategy.js';
+export { randomStrategy, roundRobinStrategy, stickyStrategy } from './discovery/provider-strategy.js';
+export type { ServiceCacheEvent } from './discovery/service-cache.js';
+export { ServiceCache } from './discovery/service-cache.js';
+export type { ServiceDiscoveryOptions } from './discovery/service-discovery.js';
+export { ServiceDiscovery } from './discovery/service-discovery.js';
+export type { ServiceInstance, ServiceInstanceInit, ServiceType } from './discovery/service-instance.js';
+export {
+  decodeServiceInstance,
+  encodeServiceInstance,
+  ServiceInstanceFormatError,
+  serviceInstance,
+} from './discovery/service-instance.js';
+export type { ServiceProviderOptions } from './discovery/service-provider.js';
+export { ServiceProvider } from './discovery/service-provider.js';
+export type { UriSpec, UriSpecPart } from './discovery/uri-spec.js';
+export { buildUri, parseUriSpec } from './discovery/uri-spec.js';
 export { FencedOutError, FencedStore } from './fencing/fenced-store.js';
 export { guardedSetData } from './fencing/guarded-write.js';
 export { fencedUpdate } from './fencing/sql.js';

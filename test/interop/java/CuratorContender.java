@@ -47,7 +47,7 @@ public final class CuratorContender extends CuratorSupport {
       System.err.println("usage: CuratorContender HOST:PORT mutex|hold|latch PATH [ROUNDS]");
       System.exit(2);
     }
-    startWatchdog();
+    startWatchdog(WATCHDOG_MS);
     startStdinReader();
     int code;
     try (CuratorFramework client = connect(args[0])) {
@@ -165,10 +165,6 @@ public final class CuratorContender extends CuratorSupport {
     }
   }
 
-  private static synchronized void say(String line) {
-    System.out.println(line);
-    System.out.flush();
-  }
 
   private static void startStdinReader() {
     Thread reader = new Thread(() -> {
@@ -182,19 +178,5 @@ public final class CuratorContender extends CuratorSupport {
     }, "stdin-reader");
     reader.setDaemon(true);
     reader.start();
-  }
-
-  private static void startWatchdog() {
-    Thread watchdog = new Thread(() -> {
-      try {
-        Thread.sleep(WATCHDOG_MS);
-      } catch (InterruptedException e) {
-        return;
-      }
-      say("ERROR watchdog: still running after " + WATCHDOG_MS + " ms");
-      Runtime.getRuntime().halt(3);
-    }, "watchdog");
-    watchdog.setDaemon(true);
-    watchdog.start();
   }
 }

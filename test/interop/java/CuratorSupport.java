@@ -134,4 +134,25 @@ class CuratorSupport {
   static String string(byte[] data) {
     return data == null ? null : new String(data, StandardCharsets.UTF_8);
   }
+
+  /** Prints one line to stdout at once (the test reads lines as they come). */
+  static synchronized void say(String line) {
+    System.out.println(line);
+    System.out.flush();
+  }
+
+  /** Ends the JVM with exit code 3, after an {@code ERROR watchdog} line, once {@code ms} have passed. */
+  static void startWatchdog(long ms) {
+    Thread watchdog = new Thread(() -> {
+      try {
+        Thread.sleep(ms);
+      } catch (InterruptedException e) {
+        return;
+      }
+      say("ERROR watchdog: still running after " + ms + " ms");
+      Runtime.getRuntime().halt(3);
+    }, "watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
+  }
 }
