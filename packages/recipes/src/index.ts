@@ -53,6 +53,8 @@ export type { SemaphoreMutexAcquireOptions, SemaphoreMutexOptions } from './lock
 export { SemaphoreMutex } from './locks/semaphore-mutex.js';
 export type { GroupMemberEvent, GroupMemberOptions } from './nodes/group-member.js';
 export { GroupMember } from './nodes/group-member.js';
+export type { MembershipEvent, MembershipView } from './nodes/membership.js';
+export { Membership } from './nodes/membership.js';
 export type { PersistentNodeMode, PersistentNodeOptions } from './nodes/persistent-node.js';
 export { PersistentNode } from './nodes/persistent-node.js';
 export type {
