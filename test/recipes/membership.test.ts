@@ -78,7 +78,11 @@ describe.each(serverTargets)('Membership on $name', (target) => {
     await member(group, 'b');
     await waitUntil(async () => ids(v.view).length === 2, { timeout: 5000, interval: 10, description: 'two members' });
     await expireSession(fx.server.connectString, { id: a.sessionId, password: a.sessionPassword });
-    await waitUntil(async () => ids(v.view).join() === 'b', { timeout: 2 * T, interval: 10, description: 'a to leave' });
+    await waitUntil(async () => ids(v.view).join() === 'b', {
+      timeout: 2 * T,
+      interval: 10,
+      description: 'a to leave',
+    });
     expect(v.events).toContainEqual({ type: 'left', id: 'a' });
   });
 

@@ -122,7 +122,9 @@ export class Membership implements AsyncDisposable {
       await this.#client
         .removeWatches(this.path, { type: 'any', watcher: this.#onWatch, local: !isConnected(this.#client) })
         .catch(() =>
-          this.#client.removeWatches(this.path, { type: 'any', watcher: this.#onWatch, local: true }).catch(() => undefined),
+          this.#client
+            .removeWatches(this.path, { type: 'any', watcher: this.#onWatch, local: true })
+            .catch(() => undefined),
         );
     });
   }

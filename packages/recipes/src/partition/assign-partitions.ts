@@ -95,7 +95,8 @@ function quotas(
     const floor = Math.floor(share);
     quota.set(m.id, floor);
     given += floor;
-    if (share > floor) candidates.push({ id: m.id, fraction: share - floor, wants: (held.get(m.id) ?? 0) > floor ? 1 : 0 });
+    if (share > floor)
+      candidates.push({ id: m.id, fraction: share - floor, wants: (held.get(m.id) ?? 0) > floor ? 1 : 0 });
   }
   candidates.sort((a, b) => b.wants - a.wants || b.fraction - a.fraction || compareIds(a.id, b.id));
   for (const c of candidates) {
