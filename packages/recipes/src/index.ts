@@ -63,3 +63,17 @@ export type {
   PersistentWatcherReset,
 } from './nodes/persistent-watcher.js';
 export { PersistentWatcher } from './nodes/persistent-watcher.js';
+export type {
+  AssignFunction,
+  AssignmentInput,
+  AssignmentMember,
+} from './partition/assign-partitions.js';
+export { assignPartitions } from './partition/assign-partitions.js';
+export type { AssignmentRecord } from './partition/assignment-record.js';
+export type {
+  PartitionAssignerEvent,
+  PartitionAssignerOptions,
+  PartitionWorker,
+  RevokeReason,
+} from './partition/partition-assigner.js';
+export { PartitionAssigner } from './partition/partition-assigner.js';

@@ -26,7 +26,7 @@ import { childPath } from '../cache/cache-node.js';
 import { EventChannel } from '../internal/event-channel.js';
 import { checkPath } from '../internal/paths.js';
 import { Serial } from '../internal/serial.js';
-import { isConnected } from './own-node.js';
+import { removeOwnWatch } from './own-node.js';
 
 /** The members (id → data at join; null without data) and the zxid of the observation. */
 export interface MembershipView {
@@ -119,13 +119,7 @@ export class Membership implements AsyncDisposable {
     this.#reads.abort(new Error(`Membership ${this.path} is closed`));
     await this.#serial.run(async () => {
       // One watcher function, registered as a child watch or (no group node) an exists watch.
-      await this.#client
-        .removeWatches(this.path, { type: 'any', watcher: this.#onWatch, local: !isConnected(this.#client) })
-        .catch(() =>
-          this.#client
-            .removeWatches(this.path, { type: 'any', watcher: this.#onWatch, local: true })
-            .catch(() => undefined),
-        );
+      await removeOwnWatch(this.#client, this.path, this.#onWatch, 'any');
     });
   }
 
