@@ -75,6 +75,8 @@ export type { SemaphoreMutexAcquireOptions, SemaphoreMutexOptions } from './lock
 export { SemaphoreMutex } from './locks/semaphore-mutex.js';
 export type { GroupMemberEvent, GroupMemberOptions } from './nodes/group-member.js';
 export { GroupMember } from './nodes/group-member.js';
+export type { MembershipEvent, MembershipView } from './nodes/membership.js';
+export { Membership } from './nodes/membership.js';
 export type { PersistentNodeMode, PersistentNodeOptions } from './nodes/persistent-node.js';
 export { PersistentNode } from './nodes/persistent-node.js';
 export type {
@@ -83,3 +85,17 @@ export type {
   PersistentWatcherReset,
 } from './nodes/persistent-watcher.js';
 export { PersistentWatcher } from './nodes/persistent-watcher.js';
+export type {
+  AssignFunction,
+  AssignmentInput,
+  AssignmentMember,
+} from './partition/assign-partitions.js';
+export { assignPartitions } from './partition/assign-partitions.js';
+export type { AssignmentRecord } from './partition/assignment-record.js';
+export type {
+  PartitionAssignerEvent,
+  PartitionAssignerOptions,
+  PartitionWorker,
+  RevokeReason,
+} from './partition/partition-assigner.js';
+export { PartitionAssigner } from './partition/partition-assigner.js';

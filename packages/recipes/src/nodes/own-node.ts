@@ -74,12 +74,22 @@ export async function findByPrefix(
  * when the server could not be asked) only here — the server's copy then dies with its first
  * trigger or the session, and this client ignores it. Never throws.
  */
-export async function removeDataWatch(client: ZooKeeperClient, path: string, watcher: Watcher): Promise<void> {
+export function removeDataWatch(client: ZooKeeperClient, path: string, watcher: Watcher): Promise<void> {
+  return removeOwnWatch(client, path, watcher, 'data');
+}
+
+/** {@link removeDataWatch} for a watcher set by any read (`'any'`: getChildren, exists or getData). */
+export async function removeOwnWatch(
+  client: ZooKeeperClient,
+  path: string,
+  watcher: Watcher,
+  type: 'data' | 'any',
+): Promise<void> {
   try {
-    await client.removeWatches(path, { type: 'data', watcher, local: !isConnected(client) });
+    await client.removeWatches(path, { type, watcher, local: !isConnected(client) });
   } catch {
     // NoWatcher: it fired or ended with the session. Anything else: drop it here at least.
-    await client.removeWatches(path, { type: 'data', watcher, local: true }).catch(() => undefined);
+    await client.removeWatches(path, { type, watcher, local: true }).catch(() => undefined);
   }
 }
 
