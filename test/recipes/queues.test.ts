@@ -198,6 +198,61 @@ describe.each(serverTargets)('Distributed queues on $name', (target) => {
     },
   );
 
+  it('safe mode – a handler that resolves after its lock was lost deletes nothing: the other consumer keeps its lock and finishes the item', async () => {
+    const path = newPath();
+    const aClient = await client();
+    const aStarted = gate();
+    const aRelease = gate();
+    const events: string[] = [];
+    const a = track(
+      new DistributedQueue(aClient, path, {
+        consumer: async () => {
+          aStarted.open();
+          await aRelease.opened; // ignores its signal: a paused process that wakes up late
+        },
+      }),
+    );
+    a.on((e) => events.push(e.type));
+    await a.start();
+    const producer = track(new DistributedQueue(await client(), path));
+    await producer.start();
+    await producer.put('x');
+    await aStarted.opened;
+    const bClient = await client();
+    const bStarted = gate();
+    const bRelease = gate();
+    const bDone: string[] = [];
+    await track(
+      new DistributedQueue(bClient, path, {
+        consumer: async (item) => {
+          bStarted.open();
+          await bRelease.opened;
+          bDone.push(item.data.toString());
+        },
+      }),
+    ).start();
+    const oldSession = aClient.sessionId;
+    await expireSession(fx.server.connectString, { id: oldSession, password: aClient.sessionPassword });
+    await bStarted.opened;
+    // a wakes up only once its client runs a new session: a request it sent now would be applied.
+    await waitUntil(async () => aClient.sessionId !== oldSession && aClient.state === 'reconnected', {
+      ...WAIT,
+      description: "a's new session",
+    });
+    aRelease.open();
+    await waitUntil(async () => events.includes('abandoned'), { ...WAIT, description: 'a abandons its late item' });
+    // b's lock and the item are untouched by a's late completion.
+    const lock = (await bClient.exists(`${path}-locks/${(await producer.items())[0]}`)).stat;
+    expect(lock?.ephemeralOwner).toBe(bClient.sessionId);
+    expect(events).toEqual(['abandoned']);
+    bRelease.open();
+    await waitUntil(async () => bDone.length === 1 && (await producer.items()).length === 0, {
+      ...WAIT,
+      description: 'b finished the item',
+    });
+    expect(bDone).toEqual(['x']);
+  });
+
   it('error modes – requeue puts a failed item at the end (consumed again); delete drops it', async () => {
     for (const errorMode of ['requeue', 'delete'] as const) {
       const path = newPath();
