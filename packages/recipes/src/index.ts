@@ -1,6 +1,6 @@
 /**
  * @zookit/recipes — coordination recipes on @zookit/client: locks with fencing tokens, leader
- * election, fencing helpers, service discovery. Each recipe's module header states its behaviour on suspended,
+ * election, fencing helpers, service discovery, partition assignment, queues. Each recipe's module header states its behaviour on suspended,
  * lost, session expiry and close; docs/recipes.md has the table.
  */
 
@@ -99,3 +99,18 @@ export type {
   RevokeReason,
 } from './partition/partition-assigner.js';
 export { PartitionAssigner } from './partition/partition-assigner.js';
+export { DistributedDelayQueue } from './queues/distributed-delay-queue.js';
+export { DistributedIdQueue } from './queues/distributed-id-queue.js';
+export { DistributedPriorityQueue } from './queues/distributed-priority-queue.js';
+export { DistributedQueue } from './queues/distributed-queue.js';
+export type { QueueEngine } from './queues/queue-engine.js';
+export type {
+  DistributedQueueOptions,
+  QueueConsumer,
+  QueueErrorMode,
+  QueueEvent,
+  QueueItem,
+  QueueMode,
+  QueuePutOptions,
+} from './queues/queue-types.js';
+export { QueueEmptyError, SimpleDistributedQueue } from './queues/simple-distributed-queue.js';
