@@ -39,6 +39,7 @@ const proof: Record<string, RegExp> = {
   '06-shared-counter.js': /SharedCount after 3 × 5 increments: 15\nAtomicLong after 3 × 2 increments: 6/,
   '07-cache.js': /cache view: db = postgres:\/\/b, children = db \(converged\)/,
   '08-discovery.js': /picks: api-\d, api-\d, api-\d\n[\s\S]*after api-1 went away: picks api-2, api-2, api-2/,
+  '10-queue.js': /processed job-1, job-2, job-3: each once, none lost/,
   '09-partitions.js': /after worker-3 died: worker-1: 6, worker-2: 6 \(12 partitions, none lost\)/,
   'demo.js': /wakes up and writes with token \d+: REFUSED[\s\S]*released: everyone is here/,
 };
