@@ -6,6 +6,7 @@ import {
   encodeServiceInstance,
   randomStrategy,
   roundRobinStrategy,
+  ServiceCache,
   type ServiceCacheEvent,
   ServiceDiscovery,
   type ServiceProviderOptions,
@@ -74,6 +75,24 @@ describe.each(serverTargets)('service cache and provider on $name', (target) => 
     expect(cache.state).toBe('closed');
     expect(cache.instances()).toEqual([]);
     expect(zk.watchCount).toBe(0);
+  });
+
+  it('cache – a standalone ServiceCache closes with its client: its iterators end, no listener is left', async () => {
+    const zk = await client();
+    const ownListeners = zk.stateListenerCount;
+    const cache = new ServiceCache(zk, `/services/${randomUUID()}`, 'api');
+    await cache.start(signal());
+    const events = cache.events(signal()); // bounds a failing run
+    const ended = (async () => {
+      for await (const _ of events) {
+        // drained until the cache closes
+      }
+      return 'ended';
+    })();
+    await zk.close();
+    expect(await ended).toBe('ended');
+    expect(cache.state).toBe('closed');
+    expect(zk.stateListenerCount).toBe(ownListeners);
   });
 
   it('cache – an empty or missing service node; nodes that are not instances are left out', async () => {

@@ -7,9 +7,9 @@ type RecipeState = 'latent' | 'started' | 'closed';
 
 /**
  * The shared body of the caches that show a part of a {@link TreeCache} (NodeCache,
- * PathChildrenCache): the lifecycle, the `stale` flag and the events, translated from the
- * engine's by `translate` (given the view's path; `undefined` for an event the view does not report).
- * Failure semantics are the engine's.
+ * PathChildrenCache, ServiceCache): the lifecycle, the `stale` flag and the events, translated
+ * from the engine's by `translate` (`undefined` for an event the view does not report). Failure
+ * semantics are the engine's.
  */
 export abstract class CacheView<E> implements AsyncDisposable {
   readonly path: string;
@@ -20,19 +20,13 @@ export abstract class CacheView<E> implements AsyncDisposable {
   #state: RecipeState = 'latent';
   #unsubscribe: (() => void) | undefined;
 
-  protected constructor(
-    name: string,
-    client: ZooKeeperClient,
-    path: string,
-    options: TreeCacheOptions,
-    translate: (event: TreeCacheEvent, path: string) => E | undefined,
-  ) {
+  protected constructor(name: string, client: ZooKeeperClient, path: string, options: TreeCacheOptions) {
     this.#name = name;
     this.#client = client;
     this.cache = new TreeCache(client, path, options);
     this.path = this.cache.path;
     this.cache.on((event) => {
-      const translated = translate(event, this.path);
+      const translated = this.translate(event);
       if (translated !== undefined) this.#channel.emit(translated);
     });
   }
@@ -88,4 +82,7 @@ export abstract class CacheView<E> implements AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+
+  /** The view's event for an event of the engine, or undefined when the view does not report it. */
+  protected abstract translate(event: TreeCacheEvent): E | undefined;
 }

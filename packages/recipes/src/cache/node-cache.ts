@@ -35,7 +35,11 @@ export type NodeCacheEvent =
 
 export class NodeCache extends CacheView<NodeCacheEvent> {
   constructor(client: ZooKeeperClient, path: string) {
-    super('NodeCache', client, path, { maxDepth: 0 }, translate);
+    super('NodeCache', client, path, { maxDepth: 0 });
+  }
+
+  protected translate(event: TreeCacheEvent): NodeCacheEvent | undefined {
+    return nodeEvent(event);
   }
 
   /** The node as last read ({ path, data, stat }), or undefined when it does not exist (or before start, after close). */
@@ -44,7 +48,7 @@ export class NodeCache extends CacheView<NodeCacheEvent> {
   }
 }
 
-function translate(event: TreeCacheEvent): NodeCacheEvent | undefined {
+function nodeEvent(event: TreeCacheEvent): NodeCacheEvent | undefined {
   switch (event.type) {
     case 'created':
     case 'deleted':

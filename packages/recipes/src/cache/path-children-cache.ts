@@ -50,7 +50,11 @@ export type PathChildrenCacheEvent =
 export class PathChildrenCache extends CacheView<PathChildrenCacheEvent> {
   constructor(client: ZooKeeperClient, path: string, options: PathChildrenCacheOptions = {}) {
     if (typeof options !== 'object' || options === null) throw new TypeError('options: expected an object');
-    super('PathChildrenCache', client, path, { maxDepth: 1, cacheData: options.cacheData ?? true }, translate);
+    super('PathChildrenCache', client, path, { maxDepth: 1, cacheData: options.cacheData ?? true });
+  }
+
+  protected translate(event: TreeCacheEvent): PathChildrenCacheEvent | undefined {
+    return childEvent(event, this.path);
   }
 
   /** Whether children's data is kept (the `cacheData` option). */
@@ -77,7 +81,8 @@ export class PathChildrenCache extends CacheView<PathChildrenCacheEvent> {
   }
 }
 
-function translate(event: TreeCacheEvent, parent: string): PathChildrenCacheEvent | undefined {
+/** The children's view of an engine event at depth 1 below `parent` (the parent's own events dropped). */
+export function childEvent(event: TreeCacheEvent, parent: string): PathChildrenCacheEvent | undefined {
   switch (event.type) {
     case 'created':
     case 'updated':

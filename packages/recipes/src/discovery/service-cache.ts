@@ -1,6 +1,6 @@
 /**
  * ServiceCache — a live view of one service's instances (`<basePath>/<name>/*`), as Curator's
- * ServiceCache: a {@link TreeCache} with `maxDepth` 1 on the service's node, each child decoded
+ * ServiceCache: the children of the service's node (the PathChildrenCache engine), each child decoded
  * as a {@link ServiceInstance}. Instance data changes are seen (the tree cache watches data too).
  * A child whose data is not an instance is left out of the view (and reported as removed if it
  * was an instance before). The service node may not exist yet: the view is then empty and
@@ -16,8 +16,8 @@
 import type { ZooKeeperClient } from '@zookit/client';
 import type { TreeCacheEvent } from '../cache/cache-event.js';
 import { childPath } from '../cache/cache-node.js';
-import { TreeCache } from '../cache/tree-cache.js';
-import { EventChannel } from '../internal/event-channel.js';
+import { CacheView } from '../cache/cache-view.js';
+import { childEvent } from '../cache/path-children-cache.js';
 import { checkPath } from '../internal/paths.js';
 import { decodeServiceInstance, type ServiceInstance } from './service-instance.js';
 
@@ -33,43 +33,20 @@ export type ServiceCacheEvent<P = unknown> =
   | { readonly type: 'initialized' | 'resynced' }
   | { readonly type: 'stale'; readonly reason: 'suspended' | 'lost' };
 
-type RecipeState = 'latent' | 'started' | 'closed';
-
-export class ServiceCache<P = unknown> implements AsyncDisposable {
+export class ServiceCache<P = unknown> extends CacheView<ServiceCacheEvent<P>> {
   readonly basePath: string;
   readonly name: string;
-  readonly #servicePath: string;
-  readonly #cache: TreeCache;
-  readonly #channel = new EventChannel<ServiceCacheEvent<P>>();
   /** Node name → instance, for the children that decode. */
   readonly #instances = new Map<string, ServiceInstance<P>>();
 
   constructor(client: ZooKeeperClient, basePath: string, name: string) {
-    this.basePath = checkPath('basePath', basePath);
+    checkPath('basePath', basePath);
     if (typeof name !== 'string' || name === '' || name.includes('/')) {
       throw new TypeError(`name: expected a service name (a znode name), got ${JSON.stringify(name)}`);
     }
+    super('ServiceCache', client, childPath(basePath, name), { maxDepth: 1 });
+    this.basePath = basePath;
     this.name = name;
-    this.#servicePath = childPath(basePath, name);
-    this.#cache = new TreeCache(client, this.#servicePath, { maxDepth: 1 });
-    this.#cache.on((event) => this.#apply(event));
-  }
-
-  get state(): RecipeState {
-    return this.#cache.state;
-  }
-
-  /** True from a suspension or session loss until the next `resynced`. */
-  get stale(): boolean {
-    return this.#cache.stale;
-  }
-
-  /**
-   * Loads the instances. Resolves after `initialized`; rejects with `signal.reason` or when the
-   * cache closes first (it is then closed).
-   */
-  start(options: { signal?: AbortSignal } = {}): Promise<void> {
-    return this.#cache.start(options);
   }
 
   /** The instances as last seen, ordered by node name. */
@@ -77,49 +54,24 @@ export class ServiceCache<P = unknown> implements AsyncDisposable {
     return [...this.#instances.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, i]) => i);
   }
 
-  /** Calls `listener` with every change. Returns the unsubscribe function. */
-  on(listener: (event: ServiceCacheEvent<P>) => void): () => void {
-    return this.#channel.on(listener);
-  }
-
-  /** Changes from now on; ends when the cache closes, rejects with `signal.reason`. */
-  events(options: { signal?: AbortSignal } = {}): AsyncIterableIterator<ServiceCacheEvent<P>> {
-    return this.#channel.iterate(options.signal);
-  }
-
   /** Removes the watch, ends iterators, drops listeners and instances. Idempotent. */
-  async close(): Promise<void> {
-    this.#channel.end();
-    await this.#cache.close();
+  override async close(): Promise<void> {
+    await super.close();
     this.#instances.clear();
   }
 
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
-  }
-
-  #apply(event: TreeCacheEvent): void {
-    switch (event.type) {
-      case 'created':
-      case 'updated':
-      case 'deleted': {
-        if (event.path === this.#servicePath) return;
-        const key = event.path.slice(event.path.lastIndexOf('/') + 1);
-        const previous = this.#instances.get(key);
-        const current = event.type === 'deleted' ? undefined : decodeOrUndefined<P>(event.node.data);
-        if (current) this.#instances.set(key, current);
-        else this.#instances.delete(key);
-        if (current && previous) this.#channel.emit({ type: 'updated', instance: current, previous });
-        else if (current) this.#channel.emit({ type: 'added', instance: current });
-        else if (previous) this.#channel.emit({ type: 'removed', instance: previous });
-        return;
-      }
-      case 'stale':
-        this.#channel.emit({ type: 'stale', reason: event.reason });
-        return;
-      default:
-        this.#channel.emit({ type: event.type });
-    }
+  protected translate(event: TreeCacheEvent): ServiceCacheEvent<P> | undefined {
+    const child = childEvent(event, this.path);
+    if (child === undefined) return undefined;
+    if (!('name' in child)) return child; // initialized, stale, resynced
+    const previous = this.#instances.get(child.name);
+    const current = child.type === 'childRemoved' ? undefined : decodeOrUndefined<P>(child.node.data);
+    if (current) this.#instances.set(child.name, current);
+    else this.#instances.delete(child.name);
+    if (current && previous) return { type: 'updated', instance: current, previous };
+    if (current) return { type: 'added', instance: current };
+    if (previous) return { type: 'removed', instance: previous };
+    return undefined;
   }
 }
 
