@@ -411,6 +411,24 @@ describe.each(serverTargets)('Distributed queue lifecycle and limits on $name', 
     expect(r.data()).toEqual(['kept']);
   });
 
+  it('client close – closes the queue: its consumer stops, its iterators end, no listener is left', async () => {
+    const zk = await client();
+    const ownListeners = zk.stateListenerCount;
+    const queue = new DistributedQueue(zk, newPath(), { consumer: recorder().consumer });
+    await queue.start({ signal: AbortSignal.timeout(5000) });
+    const events = queue.events({ signal: AbortSignal.timeout(5000) }); // bounds a failing run
+    const ended = (async () => {
+      for await (const _ of events) {
+        // drained until the queue closes
+      }
+      return 'ended';
+    })();
+    await zk.close();
+    expect(await ended).toBe('ended');
+    expect(queue.state).toBe('closed');
+    expect(zk.stateListenerCount).toBe(ownListeners);
+  });
+
   it('queue container reaped while consumers wait ⇒ no hang: the queue node is re-created and the next put is consumed', async () => {
     const path = newPath();
     const zk = await client();

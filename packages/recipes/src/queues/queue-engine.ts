@@ -46,6 +46,7 @@ export class QueueEngine implements AsyncDisposable {
   /** Set by every watch event: the loop looks again before it sleeps. */
   #dirty = false;
   #kick: (() => void) | undefined;
+  #unsubscribe: (() => void) | undefined;
 
   constructor(
     client: ZooKeeperClient,
@@ -101,6 +102,10 @@ export class QueueEngine implements AsyncDisposable {
   async start(options: { signal?: AbortSignal } = {}): Promise<void> {
     if (this.#state !== 'latent') throw new Error(`${this.#kind} ${this.path} cannot start: it is ${this.#state}`);
     this.#state = 'started';
+    // The client's close ends the queue: its consumer stops, its iterators end.
+    this.#unsubscribe = this.#client.onStateChange((e) => {
+      if (e.state === 'closed') void this.close();
+    });
     try {
       await this.#calls.run(options.signal, (signal) =>
         this.#client.ensurePath(this.path, { mode: 'container', signal }),
@@ -173,10 +178,12 @@ export class QueueEngine implements AsyncDisposable {
   /**
    * Stops: aborts the consumer's item signal and waits for the handler to return (the item then
    * stays in the queue, its lock deleted), rejects pending puts, removes the watches. Idempotent.
+   * The client's close closes the queue.
    */
   async close(): Promise<void> {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
+    this.#unsubscribe?.();
     await this.#calls.close(new Error(`${this.#kind} ${this.path} closed`));
     await this.#loop;
     await Promise.all([this.#queueWatch.cancel(), this.#lockWatch.cancel()]);
