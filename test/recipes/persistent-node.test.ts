@@ -11,7 +11,7 @@ import {
 import { expireSession, waitUntil } from '@zookit/testing';
 import { describe, expect, it } from 'vitest';
 import { serverTargets } from '../servers.js';
-import { useRecipeFixture } from './recipe-fixture.js';
+import { drained, useRecipeFixture } from './recipe-fixture.js';
 
 const T = 3000;
 const bound = (ms = T + 5000) => ({ timeout: ms, interval: 10 });
@@ -285,12 +285,7 @@ describe.each(serverTargets)('nodes and membership on $name', (target) => {
     const member = new GroupMember(zk, `/groups/${randomUUID()}`, 'a');
     await member.start({ signal: AbortSignal.timeout(5000) });
     const events = member.events({ signal: AbortSignal.timeout(5000) }); // bounds a failing run
-    const ended = (async () => {
-      for await (const _ of events) {
-        // drained until the member closes
-      }
-      return 'ended';
-    })();
+    const ended = drained(events);
     await zk.close();
     expect(await ended).toBe('ended');
     expect(member.state).toBe('closed');

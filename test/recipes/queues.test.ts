@@ -14,7 +14,7 @@ import {
 import { expireSession, waitUntil } from '@zookit/testing';
 import { describe, expect, it } from 'vitest';
 import { serverTargets } from '../servers.js';
-import { childrenOrNone, observe, useRecipeFixture } from './recipe-fixture.js';
+import { childrenOrNone, drained, observe, useRecipeFixture } from './recipe-fixture.js';
 
 const T = 3000;
 const WAIT = { timeout: 10_000, interval: 10 };
@@ -417,12 +417,7 @@ describe.each(serverTargets)('Distributed queue lifecycle and limits on $name', 
     const queue = new DistributedQueue(zk, newPath(), { consumer: recorder().consumer });
     await queue.start({ signal: AbortSignal.timeout(5000) });
     const events = queue.events({ signal: AbortSignal.timeout(5000) }); // bounds a failing run
-    const ended = (async () => {
-      for await (const _ of events) {
-        // drained until the queue closes
-      }
-      return 'ended';
-    })();
+    const ended = drained(events);
     await zk.close();
     expect(await ended).toBe('ended');
     expect(queue.state).toBe('closed');

@@ -185,3 +185,11 @@ export function childrenOrNone(zk: ZooKeeperClient, path: string): Promise<strin
     (err) => (err instanceof NoNodeError ? [] : Promise.reject(err)),
   );
 }
+
+/** Drains `events` and resolves `'ended'` once the iterator ends (rejects if it fails, e.g. by its signal). */
+export async function drained(events: AsyncIterable<unknown>): Promise<'ended'> {
+  for await (const _ of events) {
+    // nothing to do with the events: only the end matters
+  }
+  return 'ended';
+}

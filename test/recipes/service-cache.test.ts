@@ -16,7 +16,7 @@ import {
 import { expireSession, waitUntil } from '@zookit/testing';
 import { describe, expect, it } from 'vitest';
 import { serverTargets } from '../servers.js';
-import { useRecipeFixture } from './recipe-fixture.js';
+import { drained, useRecipeFixture } from './recipe-fixture.js';
 
 const T = 3000;
 const bound = (ms = T + 5000) => ({ timeout: ms, interval: 10 });
@@ -83,12 +83,7 @@ describe.each(serverTargets)('service cache and provider on $name', (target) => 
     const cache = new ServiceCache(zk, `/services/${randomUUID()}`, 'api');
     await cache.start(signal());
     const events = cache.events(signal()); // bounds a failing run
-    const ended = (async () => {
-      for await (const _ of events) {
-        // drained until the cache closes
-      }
-      return 'ended';
-    })();
+    const ended = drained(events);
     await zk.close();
     expect(await ended).toBe('ended');
     expect(cache.state).toBe('closed');
