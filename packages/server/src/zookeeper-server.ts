@@ -1,5 +1,6 @@
 import { JUTE_MAX_BUFFER } from '@zookit/protocol';
 import type { LogEntry } from './core/log-entry.js';
+import { PendingLog } from './core/pending-log.js';
 import { type CoreConfig, ServerCore } from './core/server-core.js';
 import { takeSnapshot } from './core/snapshot.js';
 import { answerFourLetterWord } from './four-letter/answer.js';
@@ -112,17 +113,18 @@ export class ZooKeeperServer implements AsyncDisposable {
         ? new FileStorage(options.dataDir, { snapshotEvery: options.snapshotEvery })
         : new MemoryStorage());
     let tcp: TcpServer | undefined;
+    const log = new PendingLog<number>((entry: LogEntry) => storage.append(entry));
     const core: ServerCore = new ServerCore(
       config,
       {
         send: (connection, frame) => tcp?.send(connection, frame),
         close: (connection) => tcp?.close(connection),
-        persist: (entry: LogEntry) => storage.append(entry),
+        submit: (draft, token, now) => log.append(draft, now, token),
       },
       Date.now(),
     );
     const recovered = await storage.open((zxid) => {
-      core.durable(zxid, Date.now());
+      log.durable(zxid, (entry, token) => core.commit(entry, token, Date.now()));
       // Here, between entries, the applied state is consistent (not a fuzzy snapshot).
       if (storage.snapshot && storage.snapshotDue?.()) {
         storage.snapshot(takeSnapshot(core)).catch((err: Error) => {
@@ -132,6 +134,7 @@ export class ZooKeeperServer implements AsyncDisposable {
       }
     });
     core.recover(recovered.snapshot, recovered.entries, Date.now());
+    log.recovered(core.lastZxid);
     tcp = await TcpServer.listen(
       {
         open: (connection, ip, port) => core.open(connection, ip, port, Date.now()),

@@ -18,6 +18,7 @@ import {
 } from '@zookit/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LogEntry } from '../src/core/log-entry.js';
+import { PendingLog } from '../src/core/pending-log.js';
 import { answerFourLetterWord, type FourLetterContext } from '../src/four-letter/answer.js';
 import { hex64, javaAverage, javaDate, javaDouble, javaSocketAddress } from '../src/four-letter/java-format.js';
 import { FOUR_LETTER_WORDS, type FourLetterWord, ServerCore, ZooKeeperServer } from '../src/index.js';
@@ -33,6 +34,7 @@ const VERSION = '3.9.3-zookit, built on 2026-01-01 00:00 UTC';
 class Harness {
   readonly core: ServerCore;
   readonly #pending: LogEntry[] = [];
+  readonly #log = new PendingLog<number>((entry) => this.#pending.push(entry));
   #xid = 0;
 
   constructor() {
@@ -45,7 +47,7 @@ class Harness {
         serverId: 1,
         reapIntervalMs: 1000,
       },
-      { send: () => {}, close: () => {}, persist: (entry) => this.#pending.push(entry) },
+      { send: () => {}, close: () => {}, submit: (draft, token, now) => this.#log.append(draft, now, token) },
       T0,
     );
     this.core.recover(undefined, [], T0);
@@ -73,7 +75,7 @@ class Harness {
   durable(at: number): void {
     const last = this.#pending.at(-1);
     this.#pending.length = 0;
-    if (last) this.core.durable(last.zxid, at);
+    if (last) this.#log.durable(last.zxid, (entry, token) => this.core.commit(entry, token, at));
   }
 
   sessionOf(connection: number): string {

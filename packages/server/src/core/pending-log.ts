@@ -1,5 +1,6 @@
 import type { Id } from '@zookit/protocol';
 import type { LogEntry } from './log-entry.js';
+import type { CoreOutput } from './server-core.js';
 
 /** An entry before it is logged: the zxid and time are assigned by {@link PendingLog.append}. */
 export interface EntryDraft {
@@ -12,12 +13,12 @@ export interface EntryDraft {
 }
 
 /**
- * The write path between validation and apply: each appended entry gets the next zxid and the
- * time of the input that caused it, is handed to storage, and waits there until storage reports
- * it durable; entries are then released to be applied one at a time, in zxid order, each with
- * the origin (who waits for its reply) it was appended with. Replication will sit between
- * persist and release. Re-entrant: an entry appended, or a durability report made, while an
- * entry is being applied is picked up by the release loop already running.
+ * The standalone server's sequencer ({@link CoreOutput.submit}): each appended entry gets the
+ * next zxid and the time of the input that caused it, is handed to storage, and waits there until
+ * storage reports it durable; entries are then released to be applied one at a time, in zxid
+ * order, each with the origin (the core's token) it was appended with. Re-entrant: an entry
+ * appended, or a durability report made, while an entry is being applied is picked up by the
+ * release loop already running.
  */
 export class PendingLog<Origin> {
   readonly #persist: (entry: LogEntry) => void;
@@ -49,7 +50,7 @@ export class PendingLog<Origin> {
       ids: [...draft.ids],
     };
     this.#pending.push(entry);
-    if (origin) this.#origins.set(entry.zxid, origin);
+    if (origin !== undefined) this.#origins.set(entry.zxid, origin);
     this.#persist(entry);
   }
 

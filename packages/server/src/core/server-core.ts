@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ErrorCode, encode, JuteReader, OpCode, RequestHeader, Xid } from '@zookit/protocol';
+import { ErrorCode, encode, JuteReader, OpCode, RequestHeader, SyncRequest, SyncResponse, Xid } from '@zookit/protocol';
 import { checkACL } from './acl.js';
 import { type Applied, applyEntry } from './apply-entry.js';
 import { authenticate } from './authenticate.js';
@@ -9,14 +9,16 @@ import { connectResponseFrame, decideHandshake } from './handshake.js';
 import { CreateSessionBody, type LogEntry } from './log-entry.js';
 import { isRead, isWrite } from './op-kinds.js';
 import { opAbbreviation } from './op-names.js';
-import { PendingLog } from './pending-log.js';
+import type { EntryDraft } from './pending-log.js';
 import { type Reader, runRead } from './read-ops.js';
 import { Reaper } from './reaper.js';
 import { notificationFrame, replyFrame } from './reply-frames.js';
 import { ReplyQueue } from './reply-queue.js';
 import { ServerStats } from './server-stats.js';
-import { SessionExpirer, SessionIdGenerator, type SessionRecord } from './sessions.js';
+import { SessionTracker } from './session-tracker.js';
+import { SessionIdGenerator, type SessionRecord } from './sessions.js';
 import { type CoreSnapshot, restoreSnapshot } from './snapshot.js';
+import { Waiters } from './waiters.js';
 import { WatchTable } from './watch-table.js';
 
 /** Where the core's outputs go. The adapter performs them; the core never does I/O. */
@@ -25,8 +27,19 @@ export interface CoreOutput {
   send(connection: number, frame: Buffer): void;
   /** Closes a connection (after the frames already sent). */
   close(connection: number): void;
-  /** Stores an entry; the adapter calls {@link ServerCore.durable} once it is durable, in zxid order. */
-  persist(entry: LogEntry): void;
+  /**
+   * Orders a validated write: the sequencer gives `draft` a zxid and a time, makes it durable (and,
+   * in an ensemble, committed), and hands the entry back through {@link ServerCore.commit} with the
+   * same `token`, in zxid order, on this server (`token` is undefined when nobody waits for the
+   * outcome). `now` is the time of the input that caused it.
+   */
+  submit(draft: EntryDraft, token: number | undefined, now: number): void;
+  /**
+   * Optional: `sync` as a read index. The adapter calls {@link ServerCore.synced} with `token` once
+   * this server has applied every write committed before the call. Absent (standalone: every
+   * committed write is applied here at once), a sync is answered in its connection's order.
+   */
+  sync?(token: number): void;
 }
 
 /** Settings of the core; times in ms. */
@@ -62,9 +75,11 @@ export class ServerCore {
   readonly config: CoreConfig;
   readonly #out: CoreOutput;
   readonly #replies: ReplyQueue;
-  readonly #log: PendingLog<Origin>;
+  /** Who waits for each submitted write, and for each sync's read index. */
+  readonly #origins = new Waiters<Origin>();
+  readonly #syncs = new Waiters<{ connection: number; slot: Slot; path: string }>();
   readonly #reaper: Reaper;
-  readonly #expirer: SessionExpirer;
+  readonly #tracker: SessionTracker;
   readonly #ids: SessionIdGenerator;
   #lastApplied = 0n;
 
@@ -72,15 +87,14 @@ export class ServerCore {
     this.config = config;
     this.#out = output;
     this.#replies = new ReplyQueue(output, this.stats);
-    this.#log = new PendingLog((entry) => output.persist(entry));
     this.#reaper = new Reaper(config.reapIntervalMs);
-    this.#expirer = new SessionExpirer(config.tickTime);
+    this.#tracker = new SessionTracker(config.tickTime);
     this.#ids = new SessionIdGenerator(config.serverId, now);
   }
 
   /** When session `id` expires (ms, tick-rounded), if this server tracks it. */
   sessionDeadline(id: bigint): number | undefined {
-    return this.#expirer.deadlineOf(id);
+    return this.#tracker.deadlineOf(id);
   }
 
   /** Zxid of the last applied entry (what reads reflect). */
@@ -102,8 +116,7 @@ export class ServerCore {
       applyEntry(this, entry);
       this.#lastApplied = entry.zxid;
     }
-    this.#log.recovered(this.#lastApplied);
-    for (const s of this.sessions.values()) this.#expirer.touch(s.id, s.timeout, now);
+    this.#tracker.setRole(this.#tracker.leading, this.sessions.values(), now);
   }
 
   get extendedTypes(): boolean {
@@ -139,10 +152,54 @@ export class ServerCore {
     this.#request(conn, payload, now);
   }
 
-  /** Clock input: expires sessions and reaps containers and TTL nodes. */
+  /** Clock input: the leader (or a standalone server) expires sessions and reaps containers and TTL nodes. */
   tick(now: number): void {
-    for (const id of this.#expirer.expired(now)) this.#closeSession(id, now, 0, undefined);
-    for (const draft of this.#reaper.due(this.tree, now)) this.#log.append(draft, now);
+    for (const id of this.#tracker.expired(now)) this.#closeSession(id, now, 0, undefined);
+    if (!this.#tracker.leading) return;
+    for (const draft of this.#reaper.due(this.tree, now)) this.#submit(draft, undefined, now);
+  }
+
+  /** Whether this server decides session expiry and reaping (a standalone server always does). */
+  get leading(): boolean {
+    return this.#tracker.leading;
+  }
+
+  /**
+   * This server became the leader, its log applied: it decides expiry and reaping from now on.
+   * Every session's deadline restarts at `now` (the old leader's deadlines died with it, as in
+   * ZooKeeper), and sessions marked closing whose close never committed are live again.
+   */
+  lead(now: number): void {
+    this.#tracker.setRole(true, this.sessions.values(), now);
+  }
+
+  /** This server follows (or has no leader): expiry and reaping are the leader's. */
+  follow(now: number): void {
+    this.#tracker.setRole(false, this.sessions.values(), now);
+  }
+
+  /** Session ids with requests since the last call; a follower sends them to its leader. */
+  takeTouched(): bigint[] {
+    return this.#tracker.takeTouched();
+  }
+
+  /** The leader heard from sessions connected to another server: their deadlines restart at `now`. */
+  touchSessions(ids: Iterable<bigint>, now: number): void {
+    for (const id of ids) {
+      const session = this.sessions.get(id);
+      if (session && !session.closing) this.#tracker.touch(id, session.timeout, now);
+    }
+  }
+
+  /**
+   * Closes every client connection (their sessions live on) and forgets the writes and syncs
+   * they wait for: a server that lost its leader sheds its clients so they fail over. A write
+   * already submitted may still commit; nobody is told here.
+   */
+  dropClients(): void {
+    for (const id of [...this.connections.keys()]) this.#out.close(id);
+    this.#origins.clear();
+    this.#syncs.clear();
   }
 
   /**
@@ -163,9 +220,29 @@ export class ServerCore {
     node.cversion = next;
   }
 
-  /** Storage input: every entry up to `zxid` is durable at `now`; apply them in order. */
-  durable(zxid: bigint, now: number): void {
-    this.#log.durable(zxid, (entry, origin) => this.#apply(entry, origin, now));
+  /**
+   * Sequencer input: `entry` is committed; apply it (entries come in zxid order). `token` is the
+   * one {@link CoreOutput.submit} was given when this server submitted the entry; undefined for
+   * entries submitted elsewhere (or by nobody waiting).
+   */
+  commit(entry: LogEntry, token: number | undefined, now: number): void {
+    this.#apply(entry, this.#origins.take(token), now);
+  }
+
+  /** Read-index input: every write committed before {@link CoreOutput.sync} was called with `token` is applied. */
+  synced(token: number, now: number): void {
+    const sync = this.#syncs.take(token);
+    if (!sync) return;
+    const frame = replyFrame(sync.slot.xid, this.#lastApplied, {
+      err: 0,
+      codec: SyncResponse,
+      body: { path: sync.path },
+    });
+    this.#replies.answer(this.connections.get(sync.connection), sync.slot, frame, now);
+  }
+
+  #submit(draft: EntryDraft, origin: Origin | undefined, now: number): void {
+    this.#out.submit(draft, origin ? this.#origins.add(origin) : undefined, now);
   }
 
   #handshake(conn: ClientConnection, payload: Buffer, now: number): void {
@@ -186,7 +263,7 @@ export class ServerCore {
       conn.sessionId = id;
       conn.timeout = decision.timeout;
       const origin = { connection: conn.id, connect: { oldClient: conn.oldClient } };
-      this.#log.append({ type: OpCode.createSession, sessionId: id, cxid: 0, body, ids: [] }, now, origin);
+      this.#submit({ type: OpCode.createSession, sessionId: id, cxid: 0, body, ids: [] }, origin, now);
       return;
     }
     const { session, timeout } = decision;
@@ -194,7 +271,7 @@ export class ServerCore {
       if (other !== conn && other.sessionId === session.id) this.#out.close(other.id);
     }
     session.timeout = timeout;
-    this.#expirer.touch(session.id, timeout, now);
+    this.#tracker.touch(session.id, timeout, now);
     this.#bind(conn, session, timeout, now);
   }
 
@@ -216,7 +293,9 @@ export class ServerCore {
       return;
     }
     const session = this.sessions.get(conn.sessionId);
-    if (session) this.#expirer.touch(session.id, conn.timeout, now);
+    if (session) {
+      this.#tracker.touch(session.id, conn.timeout, now);
+    }
     conn.stats.lastOp = opAbbreviation(header.type);
     if (header.xid >= 0) conn.stats.lastCxid = header.xid;
     const body = payload.subarray(reader.offset);
@@ -246,7 +325,7 @@ export class ServerCore {
       const slot: Slot = { xid: header.xid, type: header.type, arrived: now };
       this.#replies.enqueue(conn, slot, now);
       const draft = { type: header.type, sessionId: conn.sessionId, cxid: header.xid, body: Buffer.from(body) };
-      this.#log.append({ ...draft, ids: conn.ids }, now, { connection: conn.id, slot });
+      this.#submit({ ...draft, ids: conn.ids }, { connection: conn.id, slot }, now);
       return;
     }
     if (!isRead(header.type)) {
@@ -256,12 +335,27 @@ export class ServerCore {
       this.#replies.enqueue(conn, { xid: header.xid, type: header.type, arrived: now, frame, closeAfter: true }, now);
       return;
     }
+    if (header.type === OpCode.sync && this.#out.sync && this.#deferSync(conn, header.xid, body, now)) return;
     const caller: Reader = { connection: conn.id, sessionId: conn.sessionId, ids: conn.ids };
     const run = (): Buffer => {
       const result = runRead(this.#readState(), caller, header.type, new JuteReader(body));
       return replyFrame(header.xid, this.#lastApplied, result ?? { err: ErrorCode.Unimplemented });
     };
     this.#replies.enqueue(conn, { xid: header.xid, type: header.type, arrived: now, run }, now);
+  }
+
+  /** Queues a sync until the read index is applied; false if its body does not decode (answered as a read). */
+  #deferSync(conn: ClientConnection, xid: number, body: Buffer, now: number): boolean {
+    let path: string;
+    try {
+      path = SyncRequest.decode(new JuteReader(body)).path;
+    } catch {
+      return false;
+    }
+    const slot: Slot = { xid, type: OpCode.sync, arrived: now };
+    this.#replies.enqueue(conn, slot, now);
+    this.#out.sync?.(this.#syncs.add({ connection: conn.id, slot, path }));
+    return true;
   }
 
   #readState() {
@@ -287,14 +381,15 @@ export class ServerCore {
       return;
     }
     session.closing = true;
-    this.#expirer.forget(sessionId);
-    this.#log.append({ type: OpCode.closeSession, sessionId, cxid, body: null, ids: [] }, now, origin);
+    this.#tracker.forget(sessionId);
+    this.#submit({ type: OpCode.closeSession, sessionId, cxid, body: null, ids: [] }, origin, now);
   }
 
   #apply(entry: LogEntry, origin: Origin | undefined, now: number): void {
     const result = applyEntry(this, entry);
     this.#lastApplied = entry.zxid;
     this.#reaper.applied(entry);
+    if (result.closedSession !== undefined) this.#tracker.forget(result.closedSession);
     this.#fire(result, entry.zxid);
     if (result.createdSession) this.#sessionCreated(result.createdSession, origin, Number(entry.time));
     if (result.closedSession !== undefined) {
@@ -314,7 +409,7 @@ export class ServerCore {
   }
 
   #sessionCreated(session: SessionRecord, origin: Origin | undefined, now: number): void {
-    this.#expirer.touch(session.id, session.timeout, now);
+    this.#tracker.touch(session.id, session.timeout, now);
     const conn = origin ? this.connections.get(origin.connection) : undefined;
     if (conn && conn.sessionId === session.id) this.#bind(conn, session, session.timeout, now);
   }

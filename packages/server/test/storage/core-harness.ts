@@ -14,6 +14,7 @@ import {
   OpCode,
   ReplyHeader,
 } from '@zookit/protocol';
+import { PendingLog } from '../../src/core/pending-log.js';
 import { type CoreConfig, ServerCore } from '../../src/core/server-core.js';
 import { takeSnapshot } from '../../src/core/snapshot.js';
 import type { Storage } from '../../src/storage/storage.js';
@@ -43,14 +44,14 @@ export class CoreHarness {
   #connected = false;
   #xid = 0;
 
-  private constructor(storage: Storage, now: number) {
+  private constructor(log: PendingLog<number>, now: number) {
     this.#now = now;
     this.core = new ServerCore(
       CONFIG,
       {
         send: (_connection, frame) => this.#receive(frame.subarray(4)),
         close: () => undefined,
-        persist: (entry) => storage.append(entry),
+        submit: (draft, token, now) => log.append(draft, now, token),
       },
       now,
     );
@@ -59,17 +60,19 @@ export class CoreHarness {
   /** Opens `storage`, recovers a core from it and starts a session (its handshake is queued, not awaited). */
   static async start(storage: Storage, now: number): Promise<CoreHarness> {
     let harness: CoreHarness | undefined;
+    const log = new PendingLog<number>((entry) => storage.append(entry));
     const recovered = await storage.open((zxid) => {
       const h = harness as CoreHarness;
       if (zxid > h.durableZxid) h.durableZxid = zxid;
-      h.core.durable(zxid, now);
+      log.durable(zxid, (entry, token) => h.core.commit(entry, token, now));
       if (storage.snapshot && storage.snapshotDue?.()) {
         // A crash fails snapshots in flight; what matters is what recovery finds.
         storage.snapshot(takeSnapshot(h.core)).catch(() => undefined);
       }
     });
-    harness = new CoreHarness(storage, now);
+    harness = new CoreHarness(log, now);
     harness.core.recover(recovered.snapshot, recovered.entries, now);
+    log.recovered(harness.core.lastZxid);
     harness.core.open(1, '127.0.0.1', 40000, now);
     const connect = { protocolVersion: 0, lastZxidSeen: 0n, timeOut: 10000, sessionId: 0n, passwd: new Uint8Array(16) };
     harness.core.receive(1, encodeRecordFrame(ConnectRequest, { ...connect, readOnly: false }).subarray(4), now);
