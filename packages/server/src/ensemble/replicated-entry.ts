@@ -1,4 +1,4 @@
-import { type Id, Id as IdCodec, int, type RecordCodec, record, vector, buffer, long } from '@zookit/protocol';
+import { buffer, type Id, Id as IdCodec, int, long, type RecordCodec, record, vector } from '@zookit/protocol';
 import { LogEntry } from '../core/log-entry.js';
 import type { EntryDraft } from '../core/pending-log.js';
 
